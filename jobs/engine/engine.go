@@ -1,0 +1,97 @@
+// Package engine defines how the job turns transaction files into the per-customer feature table
+// (package analytics/feature): one interface, several implementations (native Parquet reader,
+// DuckDB SQL, later Trino), all required to return identical tables and identical row counts for
+// the same Request.
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/rfmjob/rfm/analytics/feature"
+)
+
+// Roles are the logical columns the job reads. The config maps each role to a column name in
+// the input files.
+type Columns struct {
+	CustomerID string // required: integer, string, or integer-valued floating column
+	OrderID    string // optional: without it every row is one order
+	Timestamp  string // required: TIMESTAMP, DATE or an ISO-8601 string
+	Amount     string // the row's amount; or Quantity × UnitPrice when Amount is empty
+	Quantity   string
+	UnitPrice  string
+	Cost       string // optional cost of goods for the row
+}
+
+// Request is one per-customer aggregation: which files, which columns, which window.
+type Request struct {
+	Files   []string // resolved input files, sorted
+	Columns Columns
+
+	// AsOfDay is the last day included (days since 1970-01-01 in Location): a row is used when
+	// its day is ≤ AsOfDay and, when StartDay != feature.NoDate, ≥ StartDay.
+	AsOfDay  int32
+	StartDay int32
+	// Location turns timestamps into days; nil means UTC. Naive timestamps are read as UTC
+	// instants (i.e. they are taken to be UTC wall-clock times).
+	Location *time.Location
+	// MoneyScale is the number of decimals in minor units (2 = cents). Each row's amount and
+	// cost are converted to minor units by rounding half away from zero.
+	MoneyScale int
+	// Threads bounds the engine's parallelism (0: all cores).
+	Threads int
+	// MemoryLimitBytes bounds the engine's memory where the engine supports it (0: default).
+	MemoryLimitBytes int64
+	// TempDir is where an engine may spill (DuckDB).
+	TempDir string
+}
+
+// Reasons a row is rejected (quarantined), in the order they are checked.
+const (
+	RejectNullCustomer    = "null_customer_id"
+	RejectBadCustomer     = "bad_customer_id" // a floating id that is not an integer, NaN or Inf
+	RejectNullTimestamp   = "null_timestamp"
+	RejectBadTimestamp    = "bad_timestamp" // a string that is not an ISO-8601 date or timestamp
+	RejectNullAmount      = "null_amount"
+	RejectNonFiniteAmount = "non_finite_amount" // NaN, ±Inf, or beyond ±9e15 minor units
+)
+
+// Rejected is one quarantined input row.
+type Rejected struct {
+	File   string
+	Row    int64 // 0-based row number within the file
+	Reason string
+	// Raw values of the mapped columns as text ("" for null).
+	CustomerID, OrderID, Timestamp, Amount string
+}
+
+// Counts accounts for every input row: Read = Used + AfterAsOf + BeforeWindow + Σ Rejected.
+type Counts struct {
+	Read         int64
+	Used         int64
+	AfterAsOf    int64            // excluded: timestamp after the as-of day
+	BeforeWindow int64            // excluded: timestamp before the lookback window
+	Rejected     map[string]int64 // by reason
+}
+
+// RejectedTotal sums the rejected rows over all reasons.
+func (c Counts) RejectedTotal() int64 {
+	var n int64
+	for _, v := range c.Rejected {
+		n += v
+	}
+	return n
+}
+
+// Result is what an engine returns.
+type Result struct {
+	Features *feature.Table
+	Counts   Counts
+	Rejected []Rejected // every rejected row, ordered by file then row
+}
+
+// Engine aggregates transactions into per-customer features.
+type Engine interface {
+	Name() string
+	Aggregate(ctx context.Context, req Request) (*Result, error)
+}
