@@ -1,0 +1,412 @@
+package jobs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the job's configuration. Its zero value means "all defaults"; Load fills it from a
+// YAML file, then RFM_* environment variables, and the command line overrides both. Each field
+// documents its default.
+type Config struct {
+	Input   InputConfig   `yaml:"input"`
+	Output  OutputConfig  `yaml:"output"`
+	Engine  string        `yaml:"engine"` // native (default) | duckdb
+	Window  WindowConfig  `yaml:"window"`
+	Money   MoneyConfig   `yaml:"money"`
+	Scoring ScoringConfig `yaml:"scoring"`
+	Pareto  ParetoConfig  `yaml:"pareto"`
+	Quality QualityConfig `yaml:"quality"`
+	Limits  LimitsConfig  `yaml:"limits"`
+}
+
+// InputConfig says where the transactions are and which columns play which role.
+type InputConfig struct {
+	// Transactions is a Parquet file, a glob, or a directory (searched recursively, hive
+	// partition directories allowed). Required.
+	Transactions string        `yaml:"transactions"`
+	Columns      ColumnsConfig `yaml:"columns"`
+}
+
+// ColumnsConfig maps each role to a column name in the input. Defaults: customer_id,
+// order_id (optional; set to "" explicitly with `order_id: ""` to treat every row as an order),
+// ts, amount. Give quantity and unit_price instead of amount to compute amount = quantity ×
+// unit_price.
+type ColumnsConfig struct {
+	CustomerID string  `yaml:"customer_id"`
+	OrderID    *string `yaml:"order_id"`
+	Timestamp  string  `yaml:"timestamp"`
+	Amount     string  `yaml:"amount"`
+	Quantity   string  `yaml:"quantity"`
+	UnitPrice  string  `yaml:"unit_price"`
+	Cost       string  `yaml:"cost"`
+}
+
+// OutputConfig says where outputs go.
+type OutputConfig struct {
+	Dir string `yaml:"dir"` // default "out"
+}
+
+// WindowConfig bounds the history each as-of date looks at.
+type WindowConfig struct {
+	// Lookback limits history to the N days ending on the as-of day ("365d", "52w"); empty:
+	// all history.
+	Lookback string `yaml:"lookback"`
+	// Timezone turns timestamps into days (IANA name); default UTC.
+	Timezone string `yaml:"timezone"`
+}
+
+// MoneyConfig sets the exact money representation.
+type MoneyConfig struct {
+	// Scale is the number of decimals kept (2 = cents, the default); amounts are rounded half
+	// away from zero to this many decimals per row, then summed exactly.
+	Scale *int `yaml:"scale"`
+}
+
+// ScoringConfig configures the RFM scores and segments.
+type ScoringConfig struct {
+	Bins   int    `yaml:"bins"`   // 2..10, default 5
+	Method string `yaml:"method"` // quantile (default) | ntile | fixed | rfm_r
+	// Fixed cut points per dimension (ascending, bins−1 each), for method fixed. Recency in
+	// days, frequency in orders, monetary in currency units.
+	Fixed    FixedBreaks   `yaml:"fixed"`
+	Segments []SegmentRule `yaml:"segments"` // ordered, first match wins; default: the R rfm ten
+}
+
+// FixedBreaks are the cut points of method fixed.
+type FixedBreaks struct {
+	Recency   []float64 `yaml:"recency"`
+	Frequency []float64 `yaml:"frequency"`
+	Monetary  []float64 `yaml:"monetary"`
+}
+
+// SegmentRule names the customers whose scores fall in all three inclusive ranges.
+type SegmentRule struct {
+	Name string `yaml:"name"`
+	R    [2]int `yaml:"r"`
+	F    [2]int `yaml:"f"`
+	M    [2]int `yaml:"m"`
+}
+
+// ParetoConfig sets the ABC cut points on cumulative value share.
+type ParetoConfig struct {
+	ACut float64 `yaml:"a_cut"` // default 0.80
+	BCut float64 `yaml:"b_cut"` // default 0.95
+}
+
+// QualityConfig sets how much bad input a run tolerates.
+type QualityConfig struct {
+	// MaxRejectedShare fails the run when rejected rows / rows read exceeds it; default 0.01.
+	MaxRejectedShare *float64 `yaml:"max_rejected_share"`
+}
+
+// LimitsConfig bounds the resources a run uses.
+type LimitsConfig struct {
+	Threads     int    `yaml:"threads"`      // default: all cores
+	MemoryLimit string `yaml:"memory_limit"` // e.g. "4GB"; default: engine default
+	TempDir     string `yaml:"temp_dir"`     // spill directory (DuckDB); default: system temp
+}
+
+// Defaults.
+const (
+	DefaultEngine           = "native"
+	DefaultOutputDir        = "out"
+	DefaultBins             = 5
+	DefaultMethod           = "quantile"
+	DefaultMoneyScale       = 2
+	DefaultMaxRejectedShare = 0.01
+	DefaultACut             = 0.80
+	DefaultBCut             = 0.95
+)
+
+// LoadConfig reads the YAML file at path (none when path is ""), applies RFM_* environment
+// overrides from env (os.Environ() form), fills defaults and validates. Unknown YAML keys are
+// errors, so a typo never silently means "default".
+func LoadConfig(path string, env []string) (*Config, error) {
+	var cfg Config
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		if err := decodeYAML(data, &cfg); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+		}
+		// Relative input paths in a config file are relative to the file, so a job definition
+		// can travel with its data.
+		cfg.Input.Transactions = relativeTo(filepath.Dir(path), cfg.Input.Transactions)
+	}
+	if err := applyEnv(&cfg, env); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	return &cfg, nil
+}
+
+func decodeYAML(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) {
+		return err
+	}
+	return nil
+}
+
+var errEOF = func() error { var c Config; return yaml.NewDecoder(bytes.NewReader(nil)).Decode(&c) }()
+
+func relativeTo(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) || dir == "." {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// applyEnv overrides scalar fields from RFM_<SECTION>_<KEY> variables named after the YAML
+// path in upper case, e.g. RFM_INPUT_TRANSACTIONS, RFM_SCORING_BINS,
+// RFM_INPUT_COLUMNS_CUSTOMER_ID, RFM_QUALITY_MAX_REJECTED_SHARE, RFM_ENGINE.
+func applyEnv(cfg *Config, env []string) error {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "RFM_") {
+			vars[k] = v
+		}
+	}
+	if len(vars) == 0 {
+		return nil
+	}
+	var errs []error
+	walkScalars(reflect.ValueOf(cfg).Elem(), "RFM", func(name string, field reflect.Value) {
+		v, ok := vars[name]
+		if !ok {
+			return
+		}
+		delete(vars, name)
+		if err := setScalar(field, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %v", name, v, err))
+		}
+	})
+	for name := range vars {
+		if !envIgnored[name] {
+			errs = append(errs, fmt.Errorf("unknown environment variable %s", name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// envIgnored are RFM_ variables read elsewhere (by the command line), not config keys.
+var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true}
+
+// EnvKeys lists every environment variable the config understands, for --help.
+func EnvKeys() []string {
+	var keys []string
+	walkScalars(reflect.ValueOf(&Config{}).Elem(), "RFM", func(name string, _ reflect.Value) {
+		keys = append(keys, name)
+	})
+	return keys
+}
+
+func walkScalars(v reflect.Value, prefix string, visit func(string, reflect.Value)) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(tag)
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.Struct:
+			walkScalars(f, name, visit)
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() != reflect.Struct,
+			f.Kind() == reflect.String, f.Kind() == reflect.Int, f.Kind() == reflect.Float64,
+			f.Kind() == reflect.Bool:
+			visit(name, f)
+		}
+	}
+}
+
+func setScalar(f reflect.Value, s string) error {
+	if f.Kind() == reflect.Pointer {
+		p := reflect.New(f.Type().Elem())
+		if err := setScalar(p.Elem(), s); err != nil {
+			return err
+		}
+		f.Set(p)
+		return nil
+	}
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Int:
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("want an integer")
+		}
+		f.SetInt(int64(n))
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return fmt.Errorf("want a number")
+		}
+		f.SetFloat(x)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		f.SetBool(b)
+	}
+	return nil
+}
+
+// Normalize fills defaults in place. It is idempotent.
+func (c *Config) Normalize() {
+	if c.Engine == "" {
+		c.Engine = DefaultEngine
+	}
+	if c.Output.Dir == "" {
+		c.Output.Dir = DefaultOutputDir
+	}
+	cols := &c.Input.Columns
+	if cols.CustomerID == "" {
+		cols.CustomerID = "customer_id"
+	}
+	if cols.OrderID == nil {
+		s := "order_id"
+		cols.OrderID = &s
+	}
+	if cols.Timestamp == "" {
+		cols.Timestamp = "ts"
+	}
+	if cols.Amount == "" && cols.Quantity == "" && cols.UnitPrice == "" {
+		cols.Amount = "amount"
+	}
+	if c.Money.Scale == nil {
+		s := DefaultMoneyScale
+		c.Money.Scale = &s
+	}
+	if c.Scoring.Bins == 0 {
+		c.Scoring.Bins = DefaultBins
+	}
+	if c.Scoring.Method == "" {
+		c.Scoring.Method = DefaultMethod
+	}
+	if c.Pareto.ACut == 0 {
+		c.Pareto.ACut = DefaultACut
+	}
+	if c.Pareto.BCut == 0 {
+		c.Pareto.BCut = DefaultBCut
+	}
+	if c.Quality.MaxRejectedShare == nil {
+		s := DefaultMaxRejectedShare
+		c.Quality.MaxRejectedShare = &s
+	}
+}
+
+var lookbackRe = regexp.MustCompile(`^([1-9][0-9]{0,5})([dw])$`)
+
+// LookbackDays returns the lookback window in days, 0 for "all history".
+func (c *Config) LookbackDays() int {
+	m := lookbackRe.FindStringSubmatch(strings.TrimSpace(c.Window.Lookback))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	if m[2] == "w" {
+		n *= 7
+	}
+	return n
+}
+
+// Location returns the configured time zone (UTC by default).
+func (c *Config) Location() (*time.Location, error) {
+	if c.Window.Timezone == "" || c.Window.Timezone == "UTC" {
+		return time.UTC, nil
+	}
+	return time.LoadLocation(c.Window.Timezone)
+}
+
+// Validate reports every problem with a normalized config at once.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.Input.Transactions == "" {
+		bad("input.transactions is required (a Parquet file, glob or directory)")
+	}
+	switch c.Engine {
+	case "native", "duckdb":
+	default:
+		bad("engine is %q, want native or duckdb", c.Engine)
+	}
+	cols := c.Input.Columns
+	if cols.Amount != "" && (cols.Quantity != "" || cols.UnitPrice != "") {
+		bad("input.columns: give amount, or quantity and unit_price, not both")
+	}
+	if cols.Amount == "" && (cols.Quantity == "" || cols.UnitPrice == "") {
+		bad("input.columns: quantity and unit_price must both be given when amount is not")
+	}
+	if c.Window.Lookback != "" && c.LookbackDays() == 0 {
+		bad("window.lookback is %q, want a number of days or weeks like 365d or 52w", c.Window.Lookback)
+	}
+	if _, err := c.Location(); err != nil {
+		bad("window.timezone %q: %v", c.Window.Timezone, err)
+	}
+	if s := *c.Money.Scale; s < 0 || s > 6 {
+		bad("money.scale is %d, want 0..6", s)
+	}
+	if b := c.Scoring.Bins; b < 2 || b > 10 {
+		bad("scoring.bins is %d, want 2..10", b)
+	}
+	switch c.Scoring.Method {
+	case "quantile", "ntile", "rfm_r":
+	case "fixed":
+		for name, br := range map[string][]float64{"recency": c.Scoring.Fixed.Recency, "frequency": c.Scoring.Fixed.Frequency, "monetary": c.Scoring.Fixed.Monetary} {
+			if len(br) != c.Scoring.Bins-1 {
+				bad("scoring.fixed.%s has %d cut points, want bins−1 = %d", name, len(br), c.Scoring.Bins-1)
+			}
+		}
+	default:
+		bad("scoring.method is %q, want quantile, ntile, fixed or rfm_r", c.Scoring.Method)
+	}
+	if a, b := c.Pareto.ACut, c.Pareto.BCut; !(0 < a && a < b && b < 1) {
+		bad("pareto cut points a_cut=%g, b_cut=%g: want 0 < a_cut < b_cut < 1", a, b)
+	}
+	if s := *c.Quality.MaxRejectedShare; s < 0 || s > 1 {
+		bad("quality.max_rejected_share is %g, want 0..1", s)
+	}
+	if c.Limits.Threads < 0 {
+		bad("limits.threads is %d, want ≥ 0", c.Limits.Threads)
+	}
+	if c.Limits.MemoryLimit != "" {
+		if _, err := ParseBytes(c.Limits.MemoryLimit); err != nil {
+			bad("limits.memory_limit: %v", err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w:\n  %v", ErrConfig, strings.ReplaceAll(errors.Join(errs...).Error(), "\n", "\n  "))
+}
+
+var bytesRe = regexp.MustCompile(`(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)?\s*$`)
+
+// ParseBytes reads sizes like "512MB", "4GiB", "1.5GB" (decimal and binary units).
+func ParseBytes(s string) (int64, error) {
+	m := bytesRe.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size like 512MB or 4GiB", s)
+	}
+	x, _ := strconv.ParseFloat(m[1], 64)
+	mult := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
+	return int64(x * mult), nil
+}
