@@ -103,6 +103,7 @@ func (c Config) withDefaults() Config {
 // Validate reports every problem of c (after filling defaults) at once, each wrapping
 // ErrConfig; nil means c is usable.
 func (c Config) Validate() error {
+	defaultRules := c.Segments == nil
 	c = c.withDefaults()
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -139,6 +140,10 @@ func (c Config) Validate() error {
 	if len(c.Segments) == 0 {
 		bad("segment rule table is empty (nil selects the default)")
 	}
+	if defaultRules && binsOK && c.Bins != DefaultBins {
+		bad("the default segment rules are written for %d bins, not %d: give Segments for %d bins", DefaultBins, c.Bins, c.Bins)
+		return errors.Join(errs...)
+	}
 	seen := make(map[string]int, len(c.Segments))
 	for i, r := range c.Segments {
 		where := fmt.Sprintf("segment rule %d (%q)", i+1, r.Name)
@@ -160,7 +165,7 @@ func (c Config) Validate() error {
 				bad("%s: %s range %d..%d is empty", where, d.dim, d.rng[0], d.rng[1])
 			}
 			if binsOK && (d.rng[0] < 1 || d.rng[1] > c.Bins) {
-				bad("%s: %s range %d..%d outside the scores 1..%d (the default rules are written for 5 bins; give Segments for other bin counts)", where, d.dim, d.rng[0], d.rng[1], c.Bins)
+				bad("%s: %s range %d..%d outside the scores 1..%d", where, d.dim, d.rng[0], d.rng[1], c.Bins)
 			}
 		}
 	}

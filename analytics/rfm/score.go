@@ -127,22 +127,31 @@ func (s *Scores) scoreByBreaks(scored []int32, cfg Config, recency, frequency, m
 // customer id ascending, then dealt into equal-count tiles. Recency sorts descending (the
 // longest-ago buyer first), so the most recent buyers land in the highest tile.
 func (s *Scores) scoreNtile(ids []string, scored []int32, bins int, recency, frequency, monetary []float64) {
-	tiles := make([]int8, len(scored))
+	idRank := idRanks(ids, scored)
+	type entry struct {
+		value float64
+		id    int32 // rank of the customer id among the scored customers
+		k     int32 // position in scored
+	}
+	entries := make([]entry, len(scored))
 	order := make([]int32, len(scored))
+	tiles := make([]int8, len(scored))
 	deal := func(values []float64, descending bool, out []int8) {
-		for k := range order {
-			order[k] = int32(k)
-		}
-		slices.SortFunc(order, func(a, b int32) int {
-			c := cmp.Compare(values[a], values[b])
+		for k, v := range values {
 			if descending {
-				c = -c
+				v = -v
 			}
-			if c != 0 {
+			entries[k] = entry{v, idRank[k], int32(k)}
+		}
+		slices.SortFunc(entries, func(a, b entry) int {
+			if c := cmp.Compare(a.value, b.value); c != 0 {
 				return c
 			}
-			return cmp.Compare(ids[scored[a]], ids[scored[b]])
+			return cmp.Compare(a.id, b.id)
 		})
+		for k, e := range entries {
+			order[k] = e.k
+		}
 		ntile(order, bins, tiles)
 		for k, i := range scored {
 			out[i] = tiles[k]
@@ -151,6 +160,29 @@ func (s *Scores) scoreNtile(ids []string, scored []int32, bins int, recency, fre
 	deal(recency, true, s.R)
 	deal(frequency, false, s.F)
 	deal(monetary, false, s.M)
+}
+
+// idRanks returns, for each position of scored, the rank of its customer id among the scored
+// customers' ids (byte order; equal ids keep row order). Feature tables are sorted by id, so
+// this is usually the identity and costs one pass.
+func idRanks(ids []string, scored []int32) []int32 {
+	rank := make([]int32, len(scored))
+	sorted := true
+	for k := range scored {
+		rank[k] = int32(k)
+		if k > 0 && ids[scored[k-1]] > ids[scored[k]] {
+			sorted = false
+		}
+	}
+	if sorted {
+		return rank
+	}
+	byID := slices.Clone(rank)
+	slices.SortStableFunc(byID, func(a, b int32) int { return cmp.Compare(ids[scored[a]], ids[scored[b]]) })
+	for r, k := range byID {
+		rank[k] = int32(r)
+	}
+	return rank
 }
 
 // segment fills RFM and Segment from the scores through a lookup table over all bins³ score
