@@ -1,0 +1,55 @@
+package gen
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+func TestWriteFileIsDeterministicAndExact(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{Customers: 300, Transactions: 5000, Seed: 7, BadRowShare: 0.01}
+	a, b := filepath.Join(dir, "a.parquet"), filepath.Join(dir, "b.parquet")
+	if err := WriteFile(a, opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(b, opt); err != nil {
+		t.Fatal(err)
+	}
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	if !bytes.Equal(da, db) {
+		t.Fatal("same options gave different files")
+	}
+	rows, err := parquet.ReadFile[nullableRow](a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != opt.Transactions {
+		t.Fatalf("got %d rows, want %d", len(rows), opt.Transactions)
+	}
+	customers := map[int64]bool{}
+	var nulls, returns int
+	for _, r := range rows {
+		if r.CustomerID == nil || r.Amount == nil {
+			nulls++
+			continue
+		}
+		customers[*r.CustomerID] = true
+		if *r.Amount < 0 {
+			returns++
+		}
+	}
+	if len(customers) < opt.Customers-5 || len(customers) > opt.Customers {
+		t.Errorf("got %d customers, want about %d", len(customers), opt.Customers)
+	}
+	if nulls < 20 || nulls > 90 {
+		t.Errorf("got %d rows with nulls, want about 1%% of %d", nulls, opt.Transactions)
+	}
+	if returns < 20 {
+		t.Errorf("got %d return rows, want some", returns)
+	}
+}
