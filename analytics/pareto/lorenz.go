@@ -3,7 +3,8 @@ package pareto
 import "math/bits"
 
 // lorenz returns the 101-point Lorenz curve and the Gini coefficient of the values clipped at
-// 0, walking order (value descending) backwards, i.e. ascending. positive is Σ max(v, 0).
+// 0, walking ranked (the values, descending) backwards, i.e. ascending. positive is
+// Σ max(v, 0).
 //
 // Point j has CustomerShare j/100; with k = ⌊j·n/100⌋ and f = j·n/100 − k its ValueShare is
 // (C(k) + f·x(k+1)) / positive, where x(1) ≤ … ≤ x(n) are the clipped values and C(k) the sum
@@ -12,8 +13,8 @@ import "math/bits"
 // Gini = (2·Σ i·x(i) − (n+1)·positive) / (n·positive), the numerator in exact 128-bit integer
 // arithmetic. It equals 1 − 2·(area under the piecewise-linear Lorenz curve through the n+1
 // points (k/n, C(k)/positive)). Without positive value the curve is the diagonal and Gini 0.
-func lorenz(order []int32, value []int64, positive int64) ([]Point, float64) {
-	n := len(order)
+func lorenz(ranked []int64, positive int64) ([]Point, float64) {
+	n := len(ranked)
 	points := make([]Point, 101)
 	for j := range points {
 		points[j].CustomerShare = float64(j) / 100
@@ -28,7 +29,7 @@ func lorenz(order []int32, value []int64, positive int64) ([]Point, float64) {
 	var sumHi, sumLo uint64 // Σ i·x(i), 128 bits
 	j := 0
 	for a := range n {
-		x := max(value[order[n-1-a]], 0) // x(a+1), the (a+1)-th smallest
+		x := max(ranked[n-1-a], 0) // x(a+1), the (a+1)-th smallest
 		for ; j <= 100 && j*n/100 == a; j++ {
 			f := float64(j*n%100) / 100
 			points[j].ValueShare = (float64(below) + f*float64(x)) / p

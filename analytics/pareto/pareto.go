@@ -67,7 +67,7 @@ func Analyze(ids []string, value []int64, cfg Config) (*Result, error) {
 		total, positive = t, p
 	}
 
-	order := rankOrder(ids, value)
+	order, ranked := rankOrder(ids, value)
 	r := &Result{
 		Rank:     make([]int64, n),
 		CumShare: make([]float64, n),
@@ -92,7 +92,7 @@ func Analyze(ids []string, value []int64, cfg Config) (*Result, error) {
 
 	var cum int64 // positive value of the customers ranked above the current one
 	for pos, i := range order {
-		v := value[i]
+		v := ranked[pos]
 		r.Rank[i] = int64(pos + 1)
 		r.Class[i] = 'C'
 		if v > 0 {
@@ -125,7 +125,7 @@ func Analyze(ids []string, value []int64, cfg Config) (*Result, error) {
 			s.CCustomers++
 		}
 	}
-	r.Lorenz, s.Gini = lorenz(order, value, positive)
+	r.Lorenz, s.Gini = lorenz(ranked, positive)
 	return r, nil
 }
 

@@ -211,13 +211,15 @@ func TestTopShares(t *testing.T) {
 
 // TestRankMatchesReference checks the radix ranking (n ≥ 256) against a plain comparison sort
 // on random values with many ties, negatives, extremes and shuffled ids. The narrow cases
-// (values 0..199) need a single radix pass, which leaves the result in the scratch buffer.
+// (values 0..199) need a single radix pass, which leaves the result in the scratch buffer; the
+// sorted cases take the path that skips the id sort of tied runs.
 func TestRankMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, tc := range []struct {
-		n      int
-		narrow bool
-	}{{255, false}, {256, false}, {1000, false}, {5000, false}, {300, true}, {5000, true}} {
+		n              int
+		narrow, sorted bool
+	}{{255, false, false}, {256, false, false}, {1000, false, false}, {5000, false, false},
+		{300, true, false}, {5000, true, false}, {5000, false, true}, {5000, true, true}} {
 		n := tc.n
 		ids := make([]string, n)
 		value := make([]int64, n)
@@ -240,6 +242,9 @@ func TestRankMatchesReference(t *testing.T) {
 				value[i] = rng.Int64N(1 << 40)
 			}
 		}
+		if tc.sorted {
+			slices.Sort(ids)
+		}
 		want := make([]int32, n)
 		for i := range want {
 			want[i] = int32(i)
@@ -250,8 +255,15 @@ func TestRankMatchesReference(t *testing.T) {
 			}
 			return cmp.Compare(ids[a], ids[b])
 		})
-		if got := rankOrder(ids, value); !slices.Equal(got, want) {
-			t.Errorf("n=%d narrow=%v: rank order differs from the reference sort", n, tc.narrow)
+		got, ranked := rankOrder(ids, value)
+		for k, i := range want {
+			if ranked[k] != value[i] {
+				t.Errorf("n=%d: ranked value %d: got %d, want %d", n, k, ranked[k], value[i])
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("n=%d narrow=%v sorted=%v: rank order differs from the reference sort", n, tc.narrow, tc.sorted)
 		}
 	}
 }
