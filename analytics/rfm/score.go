@@ -38,6 +38,7 @@ func Score(t *feature.Table, asOfDay int32, cfg Config) (*Scores, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	cfg.Segments = slices.Clone(cfg.Segments) // Scores keeps it; the caller may edit theirs
 	n := t.Len()
 	if len(t.LastPurchase) != n || len(t.Frequency) != n || len(t.Monetary) != n {
 		panic("rfm: feature table columns differ in length")
