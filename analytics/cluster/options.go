@@ -1,0 +1,111 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+)
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultKMin             = 2
+	DefaultKMax             = 8
+	DefaultRestarts         = 3
+	DefaultMaxIter          = 100
+	DefaultTol              = 1e-4
+	DefaultSilhouetteSample = 2000
+)
+
+// Options configures Fit and Cluster. The zero value means "choose k in [2, 8] by silhouette,
+// 3 restarts, at most 100 Lloyd iterations, tolerance 1e-4, seed 0, all cores".
+type Options struct {
+	// K is the number of clusters. 0 chooses k automatically over [KMin, KMax] by the mean
+	// silhouette on a sample. K = 1 is allowed (one cluster, centroid = mean).
+	K int
+	// KMin and KMax bound the automatic choice (only when K = 0). Defaults 2 and 8. KMax is
+	// clipped to n−1 points; KMin must be at least 2.
+	KMin, KMax int
+	// Restarts is the number of k-means++ seedings, each followed by Lloyd iterations; the run
+	// with the lowest inertia wins (the earliest on ties). Default 3.
+	Restarts int
+	// MaxIter caps the centroid updates per restart. Default 100.
+	MaxIter int
+	// Tol stops a restart when the summed squared centroid movement of one update is at most
+	// Tol × (mean per-feature variance of the data), as scikit-learn does. Default 1e-4. A
+	// restart also stops when no point changes cluster.
+	Tol float64
+	// Seed seeds every random choice (math/rand/v2 PCG: restart r uses stream r, the
+	// silhouette sample its own stream). 0 is a valid seed.
+	Seed uint64
+	// Workers splits the assignment step over this many goroutines. Default GOMAXPROCS.
+	// Results are bit-identical for every value.
+	Workers int
+	// SilhouetteSample is the number of points, drawn without replacement, on which the
+	// silhouette of each k is computed (it costs O(sample²)). Default 2000.
+	SilhouetteSample int
+}
+
+// withDefaults returns o with zero fields replaced by their defaults.
+func (o Options) withDefaults() Options {
+	if o.K == 0 {
+		if o.KMin == 0 {
+			o.KMin = DefaultKMin
+		}
+		if o.KMax == 0 {
+			o.KMax = max(DefaultKMax, o.KMin)
+		}
+	}
+	if o.Restarts == 0 {
+		o.Restarts = DefaultRestarts
+	}
+	if o.MaxIter == 0 {
+		o.MaxIter = DefaultMaxIter
+	}
+	if o.Tol == 0 {
+		o.Tol = DefaultTol
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.SilhouetteSample == 0 {
+		o.SilhouetteSample = DefaultSilhouetteSample
+	}
+	return o
+}
+
+// Validate reports every out-of-range field of o (after defaults are applied) at once, each
+// wrapped in ErrOptions.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrOptions}, args...)...))
+	}
+	if o.K < 0 {
+		bad("K is %d, want ≥ 0", o.K)
+	}
+	if o.K == 0 {
+		if o.KMin < 2 {
+			bad("KMin is %d, want ≥ 2 (the silhouette needs two clusters)", o.KMin)
+		}
+		if o.KMax < o.KMin {
+			bad("KMax is %d, want ≥ KMin (%d)", o.KMax, o.KMin)
+		}
+	}
+	if o.Restarts < 0 {
+		bad("Restarts is %d, want ≥ 1", o.Restarts)
+	}
+	if o.MaxIter < 0 {
+		bad("MaxIter is %d, want ≥ 1", o.MaxIter)
+	}
+	if !(o.Tol >= 0) {
+		bad("Tol is %v, want ≥ 0", o.Tol)
+	}
+	if o.Workers < 0 {
+		bad("Workers is %d, want ≥ 1", o.Workers)
+	}
+	if o.SilhouetteSample < 0 || o.SilhouetteSample == 1 {
+		bad("SilhouetteSample is %d, want ≥ 2", o.SilhouetteSample)
+	}
+	return errors.Join(errs...)
+}
