@@ -1,0 +1,231 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mathext"
+)
+
+// PurchaseModel predicts a customer's purchases from their calibration History. BGNBD and
+// ParetoNBD implement it.
+type PurchaseModel interface {
+	// PAlive returns the probability that the customer is still active at T.
+	PAlive(h History) float64
+	// ExpectedPurchases returns the expected number of purchases in (T, T+t].
+	ExpectedPurchases(h History, t float64) float64
+	// LogLikelihood returns the log-likelihood of observing h.
+	LogLikelihood(h History) float64
+}
+
+// BGNBD holds the parameters of the beta-geometric/NBD model: purchase rates λ ~ Gamma(R,
+// Alpha) (shape, rate), drop-out probabilities p ~ Beta(A, B). Alpha is in the model's unit.
+type BGNBD struct {
+	R, Alpha, A, B float64
+}
+
+// BGNBDFit is a fitted BG/NBD model and how its fit ended.
+type BGNBDFit struct {
+	Model BGNBD
+	Convergence
+}
+
+// LogLikelihood returns the log-likelihood of h (Fader, Hardie & Lee 2005, eq. 6).
+func (m BGNBD) LogLikelihood(h History) float64 {
+	return m.lnA12(h.X) + m.lnA34(h)
+}
+
+// lnA12 is the part of the log-likelihood that depends on x only.
+func (m BGNBD) lnA12(x float64) float64 {
+	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	return lgamma(r+x) - lgamma(r) + r*math.Log(alpha) +
+		lgamma(a+b) + lgamma(b+x) - lgamma(b) - lgamma(a+b+x)
+}
+
+// lnA34 is log(e^A3 + δ(x>0)·e^A4), the part that depends on t_x and T.
+func (m BGNBD) lnA34(h History) float64 {
+	a3, a4 := m.a3a4(h)
+	return logSumExp(a3, a4)
+}
+
+func (m BGNBD) a3a4(h History) (a3, a4 float64) {
+	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	a3 = -(r + h.X) * math.Log(alpha+h.T)
+	a4 = math.Inf(-1)
+	if h.X > 0 {
+		a4 = math.Log(a) - math.Log(b+h.X-1) - (r+h.X)*math.Log(alpha+h.TX)
+	}
+	return a3, a4
+}
+
+// deadOdds returns δ(x>0)·a/(b+x−1)·((α+T)/(α+t_x))^(r+x), the odds that the customer dropped
+// out after their last purchase; P(alive) = 1/(1+odds).
+func (m BGNBD) deadOdds(h History) float64 {
+	if h.X == 0 {
+		return 0
+	}
+	return math.Exp(math.Log(m.A) - math.Log(m.B+h.X-1) +
+		(m.R+h.X)*(math.Log(m.Alpha+h.T)-math.Log(m.Alpha+h.TX)))
+}
+
+// PAlive returns P(alive | x, t_x, T) = 1/(1 + δ(x>0)·a/(b+x−1)·((α+T)/(α+t_x))^(r+x)); it
+// is 1 for x = 0 (a BG/NBD customer can only drop out right after a purchase).
+func (m BGNBD) PAlive(h History) float64 {
+	return 1 / (1 + m.deadOdds(h))
+}
+
+// ExpectedPurchases returns E[Y(t) | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10):
+//
+//	(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)] · P(alive),
+//
+// z = t/(α+T+t), evaluated after Euler's transformation as described in the package
+// documentation, which is stable for a near 1 and for small t.
+func (m BGNBD) ExpectedPurchases(h History, t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	return m.expectedIfAlive(h, t) / (1 + m.deadOdds(h))
+}
+
+// expectedIfAlive returns (a+b+x−1)·[1 − (1−z)^(a−1)·2F1(A, a−1; c; z)]/(a−1) with
+// A = a+b−1−r, c = a+b+x−1, split as c·[1−(1−z)^(a−1)]/(a−1) − (1−z)^(a−1)·c·S, where
+// S = Σ_{k≥1} (A)_k (a)_{k−1} z^k / ((c)_k k!) is (2F1 − 1)/(a−1) with the factor a−1 cancelled.
+func (m BGNBD) expectedIfAlive(h History, t float64) float64 {
+	r, alpha, a, b, x := m.R, m.Alpha, m.A, m.B, h.X
+	z := t / (alpha + h.T + t)
+	log1mz := math.Log1p(-z)
+	c := a + b + x - 1
+	var first float64 // [1 − (1−z)^(a−1)]/(a−1), −log(1−z) at a = 1
+	if d := a - 1; math.Abs(d) < 1e-12 {
+		first = -log1mz
+	} else {
+		first = -math.Expm1(d*log1mz) / d
+	}
+	capA := a + b - 1 - r
+	term := capA * z // c·S's first term: c·A·z/(c·1!)
+	sum := term
+	for k := 1.0; k < 1e6 && term != 0; k++ {
+		term *= (capA + k) * (a + k - 1) * z / ((c + k) * (k + 1))
+		sum += term
+		if math.Abs(term) <= 1e-17*math.Abs(sum) {
+			break
+		}
+	}
+	return c*first - math.Exp((a-1)*log1mz)*sum
+}
+
+// bgnbdObjective is the negative mean BG/NBD log-likelihood of grouped customers over
+// log-parameters (log r, log α, log a, log b).
+type bgnbdObjective struct {
+	groups []cohort
+	byX    []xCount // customers per x, ascending x
+	total  float64
+}
+
+// xCount is the number of customers n with x repeat purchases.
+type xCount struct{ x, n float64 }
+
+// countByX returns the customers per x over groups, in ascending x, so that sums run in a
+// fixed order.
+func countByX(groups []cohort) []xCount {
+	counts := make(map[float64]float64)
+	for _, g := range groups {
+		counts[g.X] += g.n
+	}
+	out := make([]xCount, 0, len(counts))
+	for x, n := range counts {
+		out = append(out, xCount{x, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].x < out[j].x })
+	return out
+}
+
+func newBGNBDObjective(groups []cohort) *bgnbdObjective {
+	o := &bgnbdObjective{groups: groups, byX: countByX(groups)}
+	for _, c := range o.byX {
+		o.total += c.n
+	}
+	return o
+}
+
+// value returns −ΣlnL/N and, when grad != nil, its gradient with respect to the log-parameters:
+// ∂lnL/∂θ = ∂A1/∂θ + ∂A2/∂θ + w3·∂A3/∂θ + w4·∂A4/∂θ, with w3, w4 the shares of e^A3 and
+// e^A4 in their sum.
+func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
+	m := BGNBD{R: math.Exp(logParams[0]), Alpha: math.Exp(logParams[1]), A: math.Exp(logParams[2]), B: math.Exp(logParams[3])}
+	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	var ll, dr, dalpha, da, db float64
+	for _, c := range o.byX {
+		x, n := c.x, c.n
+		ll += n * m.lnA12(x)
+		if grad != nil {
+			dr += n * (mathext.Digamma(r+x) - mathext.Digamma(r) + math.Log(alpha))
+			dalpha += n * r / alpha
+			dab := mathext.Digamma(a+b) - mathext.Digamma(a+b+x)
+			da += n * dab
+			db += n * (dab + mathext.Digamma(b+x) - mathext.Digamma(b))
+		}
+	}
+	for _, g := range o.groups {
+		a3, a4 := m.a3a4(g.History)
+		lse := logSumExp(a3, a4)
+		ll += g.n * lse
+		if grad != nil {
+			w3, w4 := g.n*math.Exp(a3-lse), g.n*math.Exp(a4-lse)
+			dr -= w3 * math.Log(alpha+g.T)
+			dalpha -= w3 * (r + g.X) / (alpha + g.T)
+			if g.X > 0 {
+				dr -= w4 * math.Log(alpha+g.TX)
+				dalpha -= w4 * (r + g.X) / (alpha + g.TX)
+				da += w4 / a
+				db -= w4 / (b + g.X - 1)
+			}
+		}
+	}
+	if grad != nil {
+		for i, d := range []float64{dr * r, dalpha * alpha, da * a, db * b} {
+			grad[i] = -d / o.total
+		}
+	}
+	return -ll / o.total
+}
+
+// FitBGNBD fits the BG/NBD model to the fitted customers of s by maximum likelihood (BFGS on
+// the log-parameters with the analytic gradient, over distinct (x, t_x, T) groups). A fit that
+// does not converge returns its best parameters with Converged = false and an error wrapping
+// ErrNotConverged.
+func FitBGNBD(s *Summary, cfg FitConfig) (BGNBDFit, error) {
+	if err := cfg.validate(); err != nil {
+		return BGNBDFit{}, err
+	}
+	groups, _ := cohorts(s)
+	if len(groups) == 0 {
+		return BGNBDFit{}, fmt.Errorf("%w: BG/NBD: none of %d customers has a purchase", ErrNoCustomers, s.Len())
+	}
+	o := newBGNBDObjective(groups)
+	params, conv, err := maximize(o.value, []float64{1, startAlpha(groups), 1, 1}, true, o.total, cfg)
+	conv.Customers, conv.Groups = int(o.total), len(groups)
+	fit := BGNBDFit{Convergence: conv}
+	if params != nil {
+		fit.Model = BGNBD{R: params[0], Alpha: params[1], A: params[2], B: params[3]}
+	}
+	if err != nil {
+		return fit, fmt.Errorf("BG/NBD: %w", err)
+	}
+	return fit, nil
+}
+
+// startAlpha returns a starting α for r = 1: the inverse of the pooled repeat rate Σx/ΣT,
+// which makes the start's mean rate r/α match the data.
+func startAlpha(groups []cohort) float64 {
+	var x, t float64
+	for _, g := range groups {
+		x += g.n * g.X
+		t += g.n * g.T
+	}
+	if x == 0 || t == 0 {
+		return 1
+	}
+	return t / x
+}
