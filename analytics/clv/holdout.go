@@ -1,0 +1,72 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// HoldoutBuckets is the number of calibration-frequency buckets of EvaluateHoldout: x = 0, 1,
+// …, 6 and 7+.
+const HoldoutBuckets = 8
+
+// HoldoutRow compares predicted and actual holdout repeat purchases for one group of customers.
+type HoldoutRow struct {
+	// Bucket names the group: "0" … "6" and "7+" by calibration repeat purchases x, or "total".
+	Bucket string
+	// Customers is the number of fitted customers in the group.
+	Customers int
+	// Actual and Predicted are the group's total holdout repeat purchases: observed, and the
+	// sum of the model's conditional expectations E[Y(holdout) | x, t_x, T].
+	Actual, Predicted float64
+	// MeanActual and MeanPredicted are the totals per customer (0 for an empty group).
+	MeanActual, MeanPredicted float64
+}
+
+// EvaluateHoldout compares a purchase model's predictions with what the customers did in a
+// holdout period of the given length (in the summary's unit) right after the calibration
+// period: actual[i] is customer i's number of purchase days in the holdout (summary order).
+// It returns HoldoutBuckets rows by calibration x (0, 1, …, 6, 7+) and a last "total" row;
+// customers that were not fitted are left out. A negative or non-finite actual count is an
+// error wrapping ErrInconsistentRow, a non-positive length one wrapping ErrConfig. actual of
+// another length than the summary panics.
+func EvaluateHoldout(s *Summary, m PurchaseModel, length float64, actual []float64) ([]HoldoutRow, error) {
+	if len(actual) != s.Len() {
+		panic("clv: EvaluateHoldout: actual and summary lengths differ")
+	}
+	if !(length > 0) || math.IsInf(length, 1) {
+		return nil, fmt.Errorf("%w: holdout length %v, want > 0", ErrConfig, length)
+	}
+	groups, index := cohorts(s)
+	predicted := make([]float64, len(groups))
+	for g, c := range groups {
+		predicted[g] = m.ExpectedPurchases(c.History, length)
+	}
+	rows := make([]HoldoutRow, HoldoutBuckets+1)
+	for b := range HoldoutBuckets {
+		rows[b].Bucket = strconv.Itoa(b)
+	}
+	rows[HoldoutBuckets-1].Bucket = strconv.Itoa(HoldoutBuckets-1) + "+"
+	rows[HoldoutBuckets].Bucket = "total"
+	for i, g := range index {
+		if g < 0 {
+			continue
+		}
+		if a := actual[i]; !(a >= 0) || math.IsInf(a, 1) {
+			return nil, fmt.Errorf("%w: customer %q has %v holdout purchases", ErrInconsistentRow, s.CustomerID[i], a)
+		}
+		b := int(math.Min(s.X[i], HoldoutBuckets-1))
+		for _, row := range []*HoldoutRow{&rows[b], &rows[HoldoutBuckets]} {
+			row.Customers++
+			row.Actual += actual[i]
+			row.Predicted += predicted[g]
+		}
+	}
+	for i := range rows {
+		if c := float64(rows[i].Customers); c > 0 {
+			rows[i].MeanActual = rows[i].Actual / c
+			rows[i].MeanPredicted = rows[i].Predicted / c
+		}
+	}
+	return rows, nil
+}

@@ -1,0 +1,184 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// ScoreConfig sets the horizon and the money terms of the per-customer predictions. Its zero
+// value is the default: a one-year horizon, margin 1 (CLV in revenue) and no discounting.
+type ScoreConfig struct {
+	// Horizon is the prediction horizon in the summary's unit; 0 means one year (365.25 days,
+	// 52.18 weeks).
+	Horizon float64
+	// Margin is the share of spend kept as profit, in (0, 1]; 0 means 1.
+	Margin float64
+	// AnnualDiscountRate is the yearly discount rate d ≥ 0 (0.1 = 10%); 0 means no discounting.
+	AnnualDiscountRate float64
+}
+
+// Validate reports every problem of c, each wrapping ErrConfig.
+func (c ScoreConfig) Validate() error {
+	var errs []error
+	if !(c.Horizon >= 0) || math.IsInf(c.Horizon, 1) {
+		errs = append(errs, fmt.Errorf("%w: Horizon %v, want a finite value >= 0", ErrConfig, c.Horizon))
+	}
+	if !(c.Margin >= 0 && c.Margin <= 1) {
+		errs = append(errs, fmt.Errorf("%w: Margin %v, want 0 < margin <= 1 (0 for the default 1)", ErrConfig, c.Margin))
+	}
+	if !(c.AnnualDiscountRate >= 0) || math.IsInf(c.AnnualDiscountRate, 1) {
+		errs = append(errs, fmt.Errorf("%w: AnnualDiscountRate %v, want a finite value >= 0", ErrConfig, c.AnnualDiscountRate))
+	}
+	return errors.Join(errs...)
+}
+
+func (c ScoreConfig) withDefaults(u Unit) ScoreConfig {
+	if c.Horizon == 0 {
+		c.Horizon = daysPerYear / u.days()
+	}
+	if c.Margin == 0 {
+		c.Margin = 1
+	}
+	return c
+}
+
+// Scores holds the per-customer predictions, one row per summary row in its order.
+type Scores struct {
+	// Horizon is the horizon used, in Unit.
+	Horizon float64
+	Unit    Unit
+	// CustomerID shares the summary's slice; do not modify it.
+	CustomerID []string
+	// Scored is false for customers without purchases; their other columns are 0.
+	Scored []bool
+	// PAlive is the probability that the customer is still active at the as-of day.
+	PAlive []float64
+	// ExpectedPurchases is the expected number of purchases (purchase days) within Horizon.
+	ExpectedPurchases []float64
+	// ExpectedSpend is the Gamma-Gamma expected mean transaction value, major units.
+	ExpectedSpend []float64
+	// CLV is the discounted expected margin within Horizon, major units.
+	CLV []float64
+	// CLVRank ranks scored customers by CLV: 1 is the highest, ties go to the smaller customer
+	// id; 0 for unscored customers.
+	CLVRank []int
+}
+
+// Score predicts every fitted customer of s with the purchase model and the spend model:
+//
+//	CLV = margin · ExpectedSpend · Σ_k [E(τ_k) − E(τ_{k−1})] · (1+d)^−(τ_k / year)
+//
+// where E(t) is the purchase model's expected purchases in (T, T+t], τ_0 = 0 and τ_k =
+// min(k·month, Horizon) steps through the horizon in months of 365.25/12 days (the last step
+// may be shorter), and d is the annual discount rate: each month's expected purchases are
+// discounted from the month's end. With a horizon of whole months this is the discrete sum of
+// the lifetimes package's customer_lifetime_value with the monthly rate (1+d)^(1/12) − 1; with
+// d = 0 it is margin · ExpectedSpend · E(Horizon).
+//
+// It returns an error wrapping ErrNoMeanSpend when spend.Q ≤ 1 and ErrConfig for an invalid
+// cfg. A nil purchase model panics.
+func Score(s *Summary, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig) (*Scores, error) {
+	if purchases == nil {
+		panic("clv: Score with a nil purchase model")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if !(spend.Q > 1) {
+		return nil, fmt.Errorf("%w: gamma-gamma q = %.4g", ErrNoMeanSpend, spend.Q)
+	}
+	unit := s.Unit
+	if unit == "" {
+		unit = Weeks
+	}
+	cfg = cfg.withDefaults(unit)
+	n := s.Len()
+	out := &Scores{
+		Horizon:           cfg.Horizon,
+		Unit:              unit,
+		CustomerID:        s.CustomerID,
+		Scored:            make([]bool, n),
+		PAlive:            make([]float64, n),
+		ExpectedPurchases: make([]float64, n),
+		ExpectedSpend:     make([]float64, n),
+		CLV:               make([]float64, n),
+		CLVRank:           make([]int, n),
+	}
+	steps := discountSteps(cfg.Horizon, unit, cfg.AnnualDiscountRate)
+	groups, index := cohorts(s)
+	type prediction struct{ pAlive, purchases, discounted float64 }
+	predictions := make([]prediction, len(groups))
+	for g, c := range groups {
+		predictions[g] = prediction{
+			pAlive:     purchases.PAlive(c.History),
+			purchases:  purchases.ExpectedPurchases(c.History, cfg.Horizon),
+			discounted: discountedPurchases(purchases, c.History, steps),
+		}
+	}
+	for i, g := range index {
+		if g < 0 {
+			continue
+		}
+		p := predictions[g]
+		spendMean := spend.ExpectedSpend(s.X[i], s.MeanRepeatSpend[i])
+		out.Scored[i] = true
+		out.PAlive[i] = p.pAlive
+		out.ExpectedPurchases[i] = p.purchases
+		out.ExpectedSpend[i] = spendMean
+		out.CLV[i] = cfg.Margin * spendMean * p.discounted
+	}
+	out.rank()
+	return out, nil
+}
+
+// discountStep is one step of the discounting schedule: the step ends at end (in the unit) and
+// its expected purchases are multiplied by factor.
+type discountStep struct{ end, factor float64 }
+
+// discountSteps cuts (0, horizon] into months of 365.25/12 days (the last one possibly
+// shorter) and gives each the factor (1+rate)^−(end in years).
+func discountSteps(horizon float64, unit Unit, annualRate float64) []discountStep {
+	month := daysPerMonth / unit.days()
+	year := daysPerYear / unit.days()
+	var steps []discountStep
+	for k := 1; ; k++ {
+		end := math.Min(float64(k)*month, horizon)
+		steps = append(steps, discountStep{end: end, factor: math.Pow(1+annualRate, -end/year)})
+		if end >= horizon {
+			return steps
+		}
+	}
+}
+
+// discountedPurchases returns Σ_k [E(τ_k) − E(τ_{k−1})]·factor_k.
+func discountedPurchases(m PurchaseModel, h History, steps []discountStep) float64 {
+	var sum, prev float64
+	for _, st := range steps {
+		e := m.ExpectedPurchases(h, st.end)
+		sum += (e - prev) * st.factor
+		prev = e
+	}
+	return sum
+}
+
+// rank fills CLVRank: scored customers by CLV descending, ties by customer id ascending.
+func (sc *Scores) rank() {
+	order := make([]int, 0, len(sc.CLV))
+	for i, ok := range sc.Scored {
+		if ok {
+			order = append(order, i)
+		}
+	}
+	sort.Slice(order, func(a, b int) bool {
+		i, j := order[a], order[b]
+		if sc.CLV[i] != sc.CLV[j] {
+			return sc.CLV[i] > sc.CLV[j]
+		}
+		return sc.CustomerID[i] < sc.CustomerID[j]
+	})
+	for r, i := range order {
+		sc.CLVRank[i] = r + 1
+	}
+}
