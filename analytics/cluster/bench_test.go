@@ -40,7 +40,7 @@ func BenchmarkAssignLayout(b *testing.B) {
 				for j := range d {
 					row[j] = dense.At(i, j)
 				}
-				labels[i], _ = nearest(row, cent, k)
+				labels[i], _, _ = nearest2(row, cent, k)
 			}
 		}
 	})
@@ -48,7 +48,7 @@ func BenchmarkAssignLayout(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for i := range n {
-				labels[i], _ = nearest(x[i*d:(i+1)*d], cent, k)
+				labels[i], _, _ = nearest2(x[i*d:(i+1)*d], cent, k)
 			}
 		}
 	})

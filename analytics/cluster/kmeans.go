@@ -152,12 +152,17 @@ type fitter struct {
 	sums          []float64
 	counts        []int
 	prevCentroids []float64
+	plain         bool      // scan every centroid for every point (tests compare with it)
+	lower         []float64 // per point: lower bound on the distance to every other centroid
+	halfSep       []float64 // per cluster: half the distance to the nearest other centroid
+	maxMove       float64   // largest centroid move in the last update
 }
 
 func newFitter(data []float64, n, d int, opt Options) *fitter {
 	f := &fitter{x: data, n: n, d: d, opt: opt, nc: numChunks(n), seed: (*fitter).seedPlusPlus}
 	f.minDist = make([]float64, n)
 	f.cur = make([]int32, n)
+	f.lower = make([]float64, n)
 	f.chunkTotal = make([]float64, f.nc)
 	f.chunkChanged = make([]int, f.nc)
 	f.tolAbs = opt.Tol * meanColumnVariance(data, n, d)
@@ -192,6 +197,7 @@ func (f *fitter) fitK(k int) (*Model, error) {
 	f.sums = make([]float64, k*d)
 	f.counts = make([]int, k)
 	f.prevCentroids = make([]float64, k*d)
+	f.halfSep = make([]float64, k)
 	best := &Model{K: k, Dim: d, Inertia: math.Inf(1), Labels: make([]int32, f.n)}
 	cent := make([]float64, k*d)
 	for r := range f.opt.Restarts {
@@ -225,8 +231,9 @@ type lloydRun struct {
 // nearest to its final centroid.
 func (f *fitter) lloyd(cent []float64, k int) lloydRun {
 	var run lloydRun
+	scanAll := false // after a re-seed the bounds are void: scan every centroid
 	for it := 0; ; it++ {
-		inertia, changed := f.assign(cent, k, it == 0)
+		inertia, changed := f.assign(cent, k, it == 0, scanAll)
 		run.trace = append(run.trace, inertia)
 		run.inertia, run.iterations = inertia, it
 		if it > 0 && changed == 0 {
@@ -238,8 +245,9 @@ func (f *fitter) lloyd(cent []float64, k int) lloydRun {
 		}
 		shift, reseeds := f.update(cent, k)
 		run.reseeds += reseeds
+		scanAll = reseeds > 0
 		if reseeds == 0 && shift <= f.tolAbs {
-			run.inertia, _ = f.assign(cent, k, false)
+			run.inertia, _ = f.assign(cent, k, false, false)
 			run.trace = append(run.trace, run.inertia)
 			run.iterations, run.converged = it+1, true
 			return run
@@ -247,11 +255,31 @@ func (f *fitter) lloyd(cent []float64, k int) lloydRun {
 	}
 }
 
+// boundMargin shrinks the bound below which a point keeps its centroid without a scan, so
+// that rounding in the bounds can never skip a point a full scan would move: a point is kept
+// only when its centroid is nearer than every other by a relative 1e-9, far above the 1e-16
+// rounding of the distances.
+const boundMargin = 1e-9
+
 // assign labels every point with its nearest centroid (the lowest index on ties), gathers
 // per-chunk sums and counts for the update step, and returns the inertia and the number of
 // points whose label changed (all of them when first is set).
-func (f *fitter) assign(cent []float64, k int, first bool) (inertia float64, changed int) {
+//
+// Unless first or scanAll is set, or f.plain, it skips the scan of all k centroids for points whose
+// current centroid is provably still the nearest (Hamerly 2010): lower[i] bounds from below
+// the distance from point i to every other centroid (lowered by the largest centroid move of
+// each update), and halfSep[a] is half the distance from centroid a to its nearest other
+// centroid. If ‖x − c_a‖ is below max(halfSep[a], lower[i]) (by boundMargin), the triangle
+// inequality puts every other centroid farther away, so a full scan would return a too. The
+// labels, sums and inertia are therefore those of the plain Lloyd step, bit for bit.
+func (f *fitter) assign(cent []float64, k int, first, scanAll bool) (inertia float64, changed int) {
 	d, labels := f.d, f.cur
+	full := first || scanAll || f.plain
+	var maxMove float64
+	if !full {
+		maxMove = f.maxMove * (1 + boundMargin)
+		f.halfSeparation(cent, k)
+	}
 	forChunks(f.n, f.opt.Workers, func(c, lo, hi int) {
 		sums := f.chunkSums[c*k*d : (c+1)*k*d]
 		counts := f.chunkCounts[c*k : (c+1)*k]
@@ -259,19 +287,34 @@ func (f *fitter) assign(cent []float64, k int, first bool) (inertia float64, cha
 		clear(counts)
 		var in float64
 		ch := 0
-		if d == 3 {
-			in, ch = assign3(f.x[lo*3:hi*3], cent, k, labels[lo:hi], sums, counts, first)
-			f.chunkTotal[c], f.chunkChanged[c] = in, ch
-			return
-		}
 		for i := lo; i < hi; i++ {
 			row := f.x[i*d : (i+1)*d]
-			best, bestDist := nearest(row, cent, k)
-			if first || labels[i] != best {
-				ch++
-				labels[i] = best
+			best := labels[i]
+			var dist float64
+			keep := false
+			if !full {
+				low := f.lower[i] - maxMove
+				f.lower[i] = low
+				c := cent[int(best)*d : (int(best)+1)*d]
+				if d == 3 {
+					a, b, e := row[0]-c[0], row[1]-c[1], row[2]-c[2]
+					dist = a*a + b*b + e*e
+				} else {
+					dist = sqDist(row, c)
+				}
+				bound := max(f.halfSep[best], low) * (1 - boundMargin)
+				keep = dist < bound*bound
 			}
-			in += bestDist
+			if !keep {
+				var second float64
+				best, dist, second = nearest2(row, cent, k)
+				f.lower[i] = math.Sqrt(second)
+				if first || labels[i] != best {
+					ch++
+					labels[i] = best
+				}
+			}
+			in += dist
 			counts[best]++
 			s := sums[int(best)*d : (int(best)+1)*d]
 			for j, v := range row {
@@ -287,54 +330,53 @@ func (f *fitter) assign(cent []float64, k int, first bool) (inertia float64, cha
 	return inertia, changed
 }
 
-// assign3 is the assignment loop of one chunk for three columns, unrolled.
-func assign3(x, cent []float64, k int, labels []int32, sums []float64, counts []int, first bool) (inertia float64, changed int) {
-	sums = sums[:3*k]
-	for i := range labels {
-		row := x[i*3 : i*3+3 : i*3+3]
-		best, bestDist := nearest(row, cent, k)
-		if first || labels[i] != best {
-			changed++
-			labels[i] = best
-		}
-		inertia += bestDist
-		counts[best]++
-		s := sums[int(best)*3 : int(best)*3+3 : int(best)*3+3]
-		s[0] += row[0]
-		s[1] += row[1]
-		s[2] += row[2]
+// halfSeparation sets f.halfSep[j] to half the distance from centroid j to its nearest other
+// centroid (+Inf when k = 1).
+func (f *fitter) halfSeparation(cent []float64, k int) {
+	d := f.d
+	for j := range k {
+		f.halfSep[j] = math.Inf(1)
 	}
-	return inertia, changed
+	for j := range k {
+		for m := j + 1; m < k; m++ {
+			h := math.Sqrt(sqDist(cent[j*d:(j+1)*d], cent[m*d:(m+1)*d])) / 2
+			f.halfSep[j] = min(f.halfSep[j], h)
+			f.halfSep[m] = min(f.halfSep[m], h)
+		}
+	}
 }
 
-// nearest returns the index of the centroid nearest to row (the lowest on ties) and the
-// squared distance to it. The comparisons are written so the compiler emits conditional moves
-// rather than branches: the winner is unpredictable, and mispredictions cost more than the
-// arithmetic (measured 2.6× slower with an if-block updating both).
-func nearest(row, cent []float64, k int) (int32, float64) {
+// nearest2 returns the index of the centroid nearest to row (the lowest on ties), the squared
+// distance to it and the squared distance to the second nearest (+Inf when k = 1). The
+// comparisons are written so the compiler emits conditional moves rather than branches: the
+// winner is unpredictable, and mispredictions cost more than the arithmetic (measured 2.6×
+// slower with an if-block updating both).
+func nearest2(row, cent []float64, k int) (int32, float64, float64) {
 	d := len(row)
-	best, bestDist := 0, math.Inf(1)
+	best, bestDist, second := 0, math.Inf(1), math.Inf(1)
 	if d == 3 { // the customer-feature case, unrolled
 		x0, x1, x2 := row[0], row[1], row[2]
 		cent = cent[:k*3]
 		for j := 0; j+2 < len(cent); j += 3 {
 			a, b, e := x0-cent[j], x1-cent[j+1], x2-cent[j+2]
 			s := a*a + b*b + e*e
+			second = min(second, max(s, bestDist))
 			if s < bestDist {
 				best = j
 			}
 			bestDist = min(bestDist, s)
 		}
-		return int32(best / 3), bestDist
+		return int32(best / 3), bestDist, second
 	}
 	for j := range k {
 		s := sqDist(row, cent[j*d:(j+1)*d])
+		second = min(second, max(s, bestDist))
 		if s < bestDist {
 			best = j
 		}
 		bestDist = min(bestDist, s)
 	}
-	return int32(best), bestDist
+	return int32(best), bestDist, second
 }
 
 // sqDist returns the squared Euclidean distance between a and b.
@@ -378,16 +420,20 @@ func (f *fitter) update(cent []float64, k int) (shift float64, reseeds int) {
 			reseeds++
 		}
 	}
+	f.maxMove = 0
 	for j := range k {
 		if f.counts[j] == 0 {
 			continue
 		}
 		c := cent[j*d : (j+1)*d]
+		var move float64
 		for col := range c {
 			c[col] = f.sums[j*d+col] / float64(f.counts[j])
 			t := c[col] - f.prevCentroids[j*d+col]
-			shift += t * t
+			move += t * t
 		}
+		shift += move
+		f.maxMove = max(f.maxMove, math.Sqrt(move))
 	}
 	return shift, reseeds
 }

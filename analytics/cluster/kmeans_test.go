@@ -287,3 +287,38 @@ func TestSampleRows(t *testing.T) {
 		})
 	}
 }
+
+func TestBoundsMatchPlainLloyd(t *testing.T) {
+	cust := customers(30_000, 17)
+	custX, _ := standardize(cust, 30_000)
+	blobX, _ := blobs(4000, 4, 6, 3, 2, 19)
+	tests := []struct {
+		name string
+		x    []float64
+		d, k int
+	}{
+		{"customer features, k=8", custX, 3, 8},
+		{"customer features, k=3", custX, 3, 3},
+		{"overlapping 4-d blobs, k=6", blobX, 4, 6},
+		{"overlapping 4-d blobs, k=1", blobX, 4, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fit := func(plain bool) *Model {
+				f := newFitter(tc.x, len(tc.x)/tc.d, tc.d, Options{K: tc.k, Restarts: 2, Tol: 1e-10, Seed: 5}.withDefaults())
+				f.plain = plain
+				m, err := f.fitK(tc.k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
+			got, want := fit(false), fit(true)
+			// Skipping scans must not change a single label, hence not a single bit of the sums.
+			if !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Trace, want.Trace) || !slices.Equal(got.Centroids, want.Centroids) {
+				t.Errorf("got inertia %v after %d steps, want %v after %d as plain Lloyd, bit for bit",
+					got.Inertia, len(got.Trace), want.Inertia, len(want.Trace))
+			}
+		})
+	}
+}
