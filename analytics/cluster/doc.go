@@ -34,11 +34,12 @@
 // still its nearest (Hamerly 2010: a lower bound on the distance to every other centroid,
 // lowered by the largest centroid move, and half the distance to the nearest other centroid;
 // kept only with a relative margin of 1e-9 over rounding), so every label, sum and inertia is
-// that of plain Lloyd bit for bit (TestBoundsMatchPlainLloyd); it cost about 30 % of the
-// 1M-customer benchmark. The assignment step runs on Workers goroutines over chunks of a fixed 4,096 rows; per-chunk
-// sums are combined in chunk order, so labels, centroids and inertia are bit-identical for any
-// worker count and GOMAXPROCS. Data is held as plain row-major []float64 rather than read
-// through gonum/mat: BenchmarkAssignLayout measures the assignment loop 15–20 % faster that way.
+// that of plain Lloyd bit for bit (TestBoundsMatchPlainLloyd); it cuts the 1M-customer
+// benchmark by about 30 %. The step runs on Workers goroutines over chunks of a fixed 4,096
+// rows; per-chunk sums are combined in chunk order, so labels, centroids and inertia are
+// bit-identical for any worker count and GOMAXPROCS. Data is held as plain row-major
+// []float64 rather than read through gonum/mat: BenchmarkAssignLayout measures the assignment
+// loop 15–20 % faster that way.
 // Fit still accepts a *mat.Dense and reads its backing array without copying.
 //
 // # Edge cases

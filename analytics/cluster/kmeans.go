@@ -162,7 +162,7 @@ func newFitter(data []float64, n, d int, opt Options) *fitter {
 	f := &fitter{x: data, n: n, d: d, opt: opt, nc: numChunks(n), seed: (*fitter).seedPlusPlus}
 	f.minDist = make([]float64, n)
 	f.cur = make([]int32, n)
-	f.lower = make([]float64, n)
+	f.lower = f.minDist // seeding and Lloyd steps never need both: share the memory
 	f.chunkTotal = make([]float64, f.nc)
 	f.chunkChanged = make([]int, f.nc)
 	f.tolAbs = opt.Tol * meanColumnVariance(data, n, d)
