@@ -40,7 +40,13 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("%w: model %q, want %q or %q", ErrConfig, c.Model, ModelBGNBD, ModelParetoNBD))
 	}
-	errs = append(errs, c.Fit.validate(), c.Score.Validate())
+	for _, err := range []error{c.Fit.validate(), c.Score.Validate()} {
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = append(errs, joined.Unwrap()...)
+		} else {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -16,7 +16,7 @@ type FitConfig struct {
 	MaxIterations int
 	// GradientTolerance is the convergence test: the fit has converged when the largest
 	// component of the gradient of the mean per-customer log-likelihood with respect to the
-	// log-parameters is below it. 0 means 1e-7.
+	// log-parameters is below it. 0 means 1e-6.
 	GradientTolerance float64
 }
 
@@ -25,7 +25,7 @@ func (c FitConfig) withDefaults() FitConfig {
 		c.MaxIterations = 1000
 	}
 	if c.GradientTolerance == 0 {
-		c.GradientTolerance = 1e-7
+		c.GradientTolerance = 1e-6
 	}
 	return c
 }

@@ -182,3 +182,6 @@ func (sc *Scores) rank() {
 		sc.CLVRank[i] = r + 1
 	}
 }
+
+// Len returns the number of customers.
+func (sc *Scores) Len() int { return len(sc.CustomerID) }
