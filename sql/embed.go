@@ -11,10 +11,10 @@ import (
 	"strings"
 )
 
-//go:embed *.sql
+//go:embed *.sql peer/*.sql
 var files embed.FS
 
-// Statement returns the text of name.sql. It panics on an unknown name: the set of statements is
+// Statement returns the text of name.sql (e.g. "customer_features", "peer/rfm_job"). It panics on an unknown name: the set of statements is
 // fixed at build time, so a miss is a programming error.
 func Statement(name string) string {
 	b, err := files.ReadFile(name + ".sql")
@@ -41,14 +41,14 @@ func Expand(text string, vars map[string]string) string {
 			panic("sqltext: unterminated placeholder")
 		}
 		key := text[i+2 : i+j]
+		// Placeholders named in comments are documentation, not slots.
+		if lineIsComment(text, i) {
+			b.WriteString(text[:i+j+2])
+			text = text[i+j+2:]
+			continue
+		}
 		v, ok := vars[key]
 		if !ok {
-			// Placeholders named in header comments are documentation, not slots.
-			if lineIsComment(text, i) {
-				b.WriteString(text[:i+j+2])
-				text = text[i+j+2:]
-				continue
-			}
 			panic(fmt.Sprintf("sqltext: no value for {{%s}}", key))
 		}
 		used[key] = true

@@ -1,0 +1,88 @@
+package duckdb
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rfmjob/rfm/jobs/engine/input"
+)
+
+// quoteIdent quotes a column name as a DuckDB identifier.
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// maxMinor bounds a row's amount in minor units; beyond it the row is rejected as non-finite, so
+// that sums of up to a billion rows cannot overflow int64.
+const maxMinor = "9e15"
+
+func isInt(k input.Kind) bool   { return k == input.KindInt64 || k == input.KindInt32 }
+func isFloat(k input.Kind) bool { return k == input.KindFloat64 || k == input.KindFloat32 }
+
+// idExprs returns the customer id as VARCHAR (NULL when null or unusable), whether the value is
+// present but unusable (a floating id that is not an integer), and its raw text.
+func idExprs(c input.Column) (id, bad, raw string) {
+	q := quoteIdent(c.Name)
+	raw = fmt.Sprintf("CAST(%s AS VARCHAR)", q)
+	switch {
+	case isFloat(c.Kind):
+		ok := fmt.Sprintf("(isfinite(%[1]s) AND %[1]s = trunc(%[1]s) AND abs(%[1]s) < 9.2e18)", q)
+		id = fmt.Sprintf("CASE WHEN %s THEN CAST(CAST(%s AS BIGINT) AS VARCHAR) END", ok, q)
+		bad = fmt.Sprintf("(%s IS NOT NULL AND NOT %s)", q, ok)
+	case isInt(c.Kind):
+		id, bad = raw, "false"
+	default:
+		id, bad = q, "false"
+	}
+	return id, bad, raw
+}
+
+// microsExpr returns microseconds since the epoch (UTC) of a timestamp-like column, NULL when
+// null or unparseable, and whether a present value failed to parse.
+func microsExpr(c input.Column) (us, bad string) {
+	q := quoteIdent(c.Name)
+	switch c.Kind {
+	case input.KindString:
+		t := fmt.Sprintf("TRY_CAST(%s AS TIMESTAMP)", q)
+		return fmt.Sprintf("epoch_us(%s)", t), fmt.Sprintf("(%s IS NOT NULL AND %s IS NULL)", q, t)
+	case input.KindDate:
+		return fmt.Sprintf("(CAST(%s - DATE '1970-01-01' AS BIGINT) * 86400000000)", q), "false"
+	default:
+		return fmt.Sprintf("epoch_us(CAST(%s AS TIMESTAMP))", q), "false"
+	}
+}
+
+// moneyExprs converts an amount column to minor units (10^scale per unit), rounding half away
+// from zero, and says when a present value is unusable (NaN, ±Inf, too large).
+func moneyExprs(c input.Column, scale int) (minor, bad string) {
+	q := quoteIdent(c.Name)
+	factor := pow10(scale)
+	switch {
+	case isInt(c.Kind):
+		x := fmt.Sprintf("(CAST(%s AS HUGEINT) * %s)", q, factor)
+		return fmt.Sprintf("CASE WHEN abs(%[1]s) <= %[2]s THEN CAST(%[1]s AS BIGINT) END", x, maxMinor),
+			fmt.Sprintf("coalesce(abs(%s) > %s, false)", x, maxMinor)
+	case c.Kind == input.KindDecimal:
+		x := fmt.Sprintf("(CAST(%s AS DECIMAL(38,%d)) * %s)", q, scale, factor)
+		return fmt.Sprintf("CASE WHEN abs(%[1]s) <= %[2]s THEN CAST(%[1]s AS BIGINT) END", x, maxMinor),
+			fmt.Sprintf("coalesce(abs(%s) > %s, false)", x, maxMinor)
+	default:
+		return floatMinor(fmt.Sprintf("CAST(%s AS DOUBLE)", q), scale)
+	}
+}
+
+// productExprs computes quantity × unit_price in DOUBLE, then scales and rounds, in exactly the
+// order the native engine does: round((q × p) × 10^scale).
+func productExprs(qc, pc input.Column, scale int) (minor, bad string) {
+	x := fmt.Sprintf("(CAST(%s AS DOUBLE) * CAST(%s AS DOUBLE))", quoteIdent(qc.Name), quoteIdent(pc.Name))
+	return floatMinor(x, scale)
+}
+
+func floatMinor(x string, scale int) (minor, bad string) {
+	r := fmt.Sprintf("round(%s * CAST(%s AS DOUBLE))", x, pow10(scale))
+	ok := fmt.Sprintf("(isfinite(%[1]s) AND abs(%[1]s) <= %[2]s)", r, maxMinor)
+	return fmt.Sprintf("CASE WHEN %s THEN CAST(%s AS BIGINT) END", ok, r),
+		fmt.Sprintf("(%s IS NOT NULL AND NOT %s)", r, ok)
+}
+
+func pow10(n int) string { return "1" + strings.Repeat("0", n) }
