@@ -116,11 +116,22 @@ func (m BGNBD) expectedIfAlive(h History, t float64) float64 {
 }
 
 // bgnbdObjective is the negative mean BG/NBD log-likelihood of grouped customers over
-// log-parameters (log r, log α, log a, log b).
+// log-parameters (log r, log α, log a, log b). The terms that depend on x alone are summed per
+// distinct x, and log(α+t) is computed once per distinct t_x or T value per evaluation, so an
+// evaluation costs one exp and one log1p per group.
 type bgnbdObjective struct {
-	groups []cohort
-	byX    []xCount // customers per x, ascending x
+	groups []bgnbdGroup
+	byX    []xCount  // customers per x, ascending x
+	times  []float64 // distinct t_x and T values
 	total  float64
+	// scratch, per evaluation: log(α+times[k]) and 1/(α+times[k]); log(b+x−1) per byX entry.
+	lnAT, invAT, lnBX []float64
+}
+
+// bgnbdGroup is a cohort with the indices of its x in byX and of its t_x and T in times.
+type bgnbdGroup struct {
+	n, x        float64
+	ix, itx, iT int32
 }
 
 // xCount is the number of customers n with x repeat purchases.
@@ -142,10 +153,28 @@ func countByX(groups []cohort) []xCount {
 }
 
 func newBGNBDObjective(groups []cohort) *bgnbdObjective {
-	o := &bgnbdObjective{groups: groups, byX: countByX(groups)}
-	for _, c := range o.byX {
+	o := &bgnbdObjective{byX: countByX(groups), groups: make([]bgnbdGroup, len(groups))}
+	xIndex := make(map[float64]int32, len(o.byX))
+	for i, c := range o.byX {
 		o.total += c.n
+		xIndex[c.x] = int32(i)
 	}
+	timeIndex := make(map[float64]int32)
+	indexOf := func(t float64) int32 {
+		k, ok := timeIndex[t]
+		if !ok {
+			k = int32(len(o.times))
+			timeIndex[t] = k
+			o.times = append(o.times, t)
+		}
+		return k
+	}
+	for i, g := range groups {
+		o.groups[i] = bgnbdGroup{n: g.n, x: g.X, ix: xIndex[g.X], itx: indexOf(g.TX), iT: indexOf(g.T)}
+	}
+	o.lnAT = make([]float64, len(o.times))
+	o.invAT = make([]float64, len(o.times))
+	o.lnBX = make([]float64, len(o.byX))
 	return o
 }
 
@@ -156,9 +185,10 @@ func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
 	m := BGNBD{R: math.Exp(logParams[0]), Alpha: math.Exp(logParams[1]), A: math.Exp(logParams[2]), B: math.Exp(logParams[3])}
 	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
 	var ll, dr, dalpha, da, db float64
-	for _, c := range o.byX {
+	for i, c := range o.byX {
 		x, n := c.x, c.n
 		ll += n * m.lnA12(x)
+		o.lnBX[i] = math.Log(b + x - 1)
 		if grad != nil {
 			dr += n * (mathext.Digamma(r+x) - mathext.Digamma(r) + math.Log(alpha))
 			dalpha += n * r / alpha
@@ -167,20 +197,33 @@ func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
 			db += n * (dab + mathext.Digamma(b+x) - mathext.Digamma(b))
 		}
 	}
+	for k, t := range o.times {
+		o.lnAT[k] = math.Log(alpha + t)
+		o.invAT[k] = 1 / (alpha + t)
+	}
+	lnA := math.Log(a)
 	for _, g := range o.groups {
-		a3, a4 := m.a3a4(g.History)
+		rx := r + g.x
+		a3 := -rx * o.lnAT[g.iT]
+		if g.x == 0 {
+			ll += g.n * a3
+			if grad != nil {
+				dr -= g.n * o.lnAT[g.iT]
+				dalpha -= g.n * rx * o.invAT[g.iT]
+			}
+			continue
+		}
+		a4 := lnA - o.lnBX[g.ix] - rx*o.lnAT[g.itx]
 		lse := logSumExp(a3, a4)
 		ll += g.n * lse
 		if grad != nil {
-			w3, w4 := g.n*math.Exp(a3-lse), g.n*math.Exp(a4-lse)
-			dr -= w3 * math.Log(alpha+g.T)
-			dalpha -= w3 * (r + g.X) / (alpha + g.T)
-			if g.X > 0 {
-				dr -= w4 * math.Log(alpha+g.TX)
-				dalpha -= w4 * (r + g.X) / (alpha + g.TX)
-				da += w4 / a
-				db -= w4 / (b + g.X - 1)
-			}
+			w3 := math.Exp(a3 - lse)
+			w4 := g.n * (1 - w3)
+			w3 *= g.n
+			dr -= w3*o.lnAT[g.iT] + w4*o.lnAT[g.itx]
+			dalpha -= rx * (w3*o.invAT[g.iT] + w4*o.invAT[g.itx])
+			da += w4 / a
+			db -= w4 / (b + g.x - 1)
 		}
 	}
 	if grad != nil {

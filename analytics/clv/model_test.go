@@ -198,10 +198,10 @@ func TestGammaGammaByHand(t *testing.T) {
 	}
 	g := GammaGamma{P: 6, Q: 4, Gamma: 15}
 	for _, c := range []struct {
-		name    string
-		x, m    float64
-		want    float64
-		tol float64
+		name string
+		x, m float64
+		want float64
+		tol  float64
 	}{
 		{"x=2 m=20", 2, 20, 22, 1e-13},
 		{"x=0 population mean", 0, 0, 30, 1e-13},

@@ -1,10 +1,12 @@
 package clv
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // ScoreConfig sets the horizon and the money terms of the per-customer predictions. Its zero
@@ -171,12 +173,11 @@ func (sc *Scores) rank() {
 			order = append(order, i)
 		}
 	}
-	sort.Slice(order, func(a, b int) bool {
-		i, j := order[a], order[b]
-		if sc.CLV[i] != sc.CLV[j] {
-			return sc.CLV[i] > sc.CLV[j]
+	slices.SortFunc(order, func(i, j int) int {
+		if c := cmp.Compare(sc.CLV[j], sc.CLV[i]); c != 0 {
+			return c
 		}
-		return sc.CustomerID[i] < sc.CustomerID[j]
+		return strings.Compare(sc.CustomerID[i], sc.CustomerID[j])
 	})
 	for r, i := range order {
 		sc.CLVRank[i] = r + 1

@@ -1,0 +1,45 @@
+package clv
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkAnalyze times the whole chain (summary, BG/NBD fit, Gamma-Gamma fit, scoring with a
+// discounted one-year CLV) on synthetic CDNOW-like cohorts, days unit so that groups are as
+// many as a real daily table gives.
+func BenchmarkAnalyze(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg := cdnowLike(n)
+			tbl := synthTable(cfg)
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := Analyze(tbl, cfg.asOfDay, Config{Unit: Days, Score: ScoreConfig{AnnualDiscountRate: 0.1, Margin: 0.3}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(res.PurchaseFit.Groups), "groups")
+			}
+		})
+	}
+}
+
+// BenchmarkFitBGNBD times the BG/NBD fit alone on summaries of the same cohorts.
+func BenchmarkFitBGNBD(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg := cdnowLike(n)
+			s, err := Summarize(synthTable(cfg), cfg.asOfDay, Days)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := FitBGNBD(s, FitConfig{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
