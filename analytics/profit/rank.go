@@ -17,18 +17,38 @@ func RankOrder(ids []string, profit []int64) []int32 {
 	if len(ids) > math.MaxInt32 {
 		panic(fmt.Sprintf("profit: %d customers, at most %d", len(ids), math.MaxInt32))
 	}
-	order := make([]int32, len(ids))
-	for i := range order {
-		order[i] = int32(i)
+	// Sort (profit, row) pairs held together, which keeps the comparisons in cache, with rows
+	// standing in for ids; then re-sort by id the runs of equal profit whose ids are not in row
+	// order (none when the ids are sorted, as feature.Table's are).
+	keys := make([]rankKey, len(ids))
+	for i, p := range profit {
+		keys[i] = rankKey{p, int32(i)}
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := cmp.Compare(profit[b], profit[a]); c != 0 {
-			return c
+	slices.SortFunc(keys, func(a, b rankKey) int {
+		if a.profit != b.profit {
+			return cmp.Compare(b.profit, a.profit)
 		}
-		if c := cmp.Compare(ids[a], ids[b]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.row, b.row)
 	})
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		sorted := true
+		for ; hi < len(keys) && keys[hi].profit == keys[lo].profit; hi++ {
+			sorted = sorted && ids[keys[hi-1].row] <= ids[keys[hi].row]
+		}
+		if !sorted {
+			slices.SortStableFunc(keys[lo:hi], func(a, b rankKey) int { return cmp.Compare(ids[a.row], ids[b.row]) })
+		}
+		lo = hi
+	}
+	order := make([]int32, len(ids))
+	for pos, k := range keys {
+		order[pos] = k.row
+	}
 	return order
+}
+
+type rankKey struct {
+	profit int64
+	row    int32
 }
