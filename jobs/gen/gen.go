@@ -2,7 +2,7 @@
 // benchmarks at any size, and for tests. The same Options always give the same bytes.
 //
 // The model is meant to look like a real retailer's export, not like uniform noise:
-//   - customer value is heavy-tailed: each customer's purchase rate is Pareto(α = 1.2) weighted,
+//   - customer value is heavy-tailed: each customer's purchase rate is Pareto(α = 1.6) weighted,
 //     so about a fifth of the customers make most of the revenue;
 //   - customers arrive uniformly over the span and lapse after an exponential lifetime, so
 //     recency and frequency carry signal;
@@ -204,9 +204,9 @@ func newGenerator(opt Options) *generator {
 		first := g.rng.IntN(opt.Days)
 		life := int(g.rng.ExpFloat64() * float64(opt.Days) / 2)
 		last := min(first+life, opt.Days-1)
-		// Pareto(α = 1.2) purchase weight, times the active span so that long-lived customers
+		// Pareto(α = 1.6) purchase weight, times the active span so that long-lived customers
 		// buy more in total.
-		w := math.Pow(1-g.rng.Float64(), -1/1.2) * float64(last-first+30)
+		w := math.Pow(1-g.rng.Float64(), -1/1.6) * float64(last-first+30)
 		total += w
 		g.cumWeight[i] = total
 		g.customers[i] = customer{first: first, last: last, basketLog: math.Log(2500) + 0.6*g.rng.NormFloat64()}
