@@ -15,6 +15,7 @@
 package gen
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -24,6 +25,9 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 )
+
+// ErrOptions is wrapped by every error about invalid Options.
+var ErrOptions = errors.New("gen: invalid options")
 
 // Options describe a synthetic data set.
 type Options struct {
@@ -64,7 +68,7 @@ type nullableRow struct {
 
 func (o *Options) normalize() error {
 	if o.Customers < 1 || o.Transactions < 1 {
-		return fmt.Errorf("gen: want at least 1 customer and 1 transaction, got %d and %d", o.Customers, o.Transactions)
+		return fmt.Errorf("%w: want at least 1 customer and 1 transaction, got %d and %d", ErrOptions, o.Customers, o.Transactions)
 	}
 	if o.Start == "" {
 		o.Start = "2023-01-01"
@@ -76,10 +80,10 @@ func (o *Options) normalize() error {
 		o.RowGroupRows = 1 << 20
 	}
 	if o.BadRowShare < 0 || o.BadRowShare > 1 {
-		return fmt.Errorf("gen: bad row share %g outside 0..1", o.BadRowShare)
+		return fmt.Errorf("%w: bad row share %g outside 0..1", ErrOptions, o.BadRowShare)
 	}
 	if _, err := time.Parse("2006-01-02", o.Start); err != nil {
-		return fmt.Errorf("gen: start %q is not YYYY-MM-DD", o.Start)
+		return fmt.Errorf("%w: start %q is not YYYY-MM-DD", ErrOptions, o.Start)
 	}
 	return nil
 }
