@@ -43,3 +43,25 @@ func BenchmarkFitBGNBD(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFitParetoNBD times the Pareto/NBD fit (two 2F1 per group and evaluation, gradient
+// by central differences) on summaries of the same cohorts.
+func BenchmarkFitParetoNBD(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg := cdnowLike(n)
+			s, err := Summarize(synthTable(cfg), cfg.asOfDay, Days)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				fit, err := FitParetoNBD(s, FitConfig{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(fit.Groups), "groups")
+			}
+		})
+	}
+}

@@ -40,20 +40,25 @@ func (m ParetoNBD) LogLikelihood(h History) float64 {
 // and for α < β the same with (r+x, β) in place of (s+1, α) and (β−α) in place of (α−β). The
 // difference is taken in log space; it is −Inf when t_x = T.
 func (m ParetoNBD) lnA0(h History) float64 {
-	r, s, x := m.R, m.S, h.X
-	mm := r + s + x
-	b, lead, diff := s+1, m.Alpha, m.Alpha-m.Beta
+	return logDiffExp(m.a0Term(h.X, h.TX), m.a0Term(h.X, h.T))
+}
+
+// a0Term returns the log of one of A0's two terms, log 2F1(m, b; m+1; z(t)) − m·log(lead+t).
+func (m ParetoNBD) a0Term(x, t float64) float64 {
+	mm := m.R + m.S + x
+	b, lead, diff := m.S+1, m.Alpha, m.Alpha-m.Beta
 	if m.Alpha < m.Beta {
-		b, lead, diff = r+x, m.Beta, m.Beta-m.Alpha
+		b, lead, diff = m.R+x, m.Beta, m.Beta-m.Alpha
 	}
-	term := func(t float64) float64 {
-		return math.Log(mathext.Hypergeo(mm, b, mm+1, diff/(lead+t))) - mm*math.Log(lead+t)
-	}
-	atTX, atT := term(h.TX), term(h.T)
-	if atT >= atTX {
+	return math.Log(mathext.Hypergeo(mm, b, mm+1, diff/(lead+t))) - mm*math.Log(lead+t)
+}
+
+// logDiffExp returns log(e^a − e^b), −Inf when b ≥ a.
+func logDiffExp(a, b float64) float64 {
+	if b >= a {
 		return math.Inf(-1)
 	}
-	return atTX + math.Log(-math.Expm1(atT-atTX))
+	return a + math.Log(-math.Expm1(b-a))
 }
 
 // deadOdds returns s/(r+s+x)·(α+T)^(r+x)·(β+T)^s·A0, the odds that the customer died before T;
@@ -89,17 +94,79 @@ func (m ParetoNBD) ExpectedPurchases(h History, t float64) float64 {
 }
 
 // paretoNBDObjective is the negative mean Pareto/NBD log-likelihood over log-parameters
-// (log r, log α, log s, log β).
+// (log r, log α, log s, log β). Per evaluation it computes the x-only terms once per distinct
+// x, the logs once per distinct time and the hypergeometric terms of A0 once per distinct
+// (x, time) pair, which is where the cost is.
 type paretoNBDObjective struct {
-	groups []cohort
+	groups []paretoGroup
+	xs     []float64  // distinct x
+	times  []float64  // distinct t_x and T values
+	pairs  [][2]int32 // distinct (x index, time index) pairs used by A0
 	total  float64
+	// scratch, per evaluation
+	head, lnDied, lnAT, lnBT, pairTerm []float64
+}
+
+// paretoGroup is a cohort with indices into the objective's tables.
+type paretoGroup struct {
+	n             float64
+	ix, iT        int32 // x and T
+	pairTX, pairT int32 // (x, t_x) and (x, T) in pairs
+}
+
+func newParetoNBDObjective(groups []cohort) *paretoNBDObjective {
+	o := &paretoNBDObjective{groups: make([]paretoGroup, len(groups))}
+	xIndex, timeIndex, pairIndex := map[float64]int32{}, map[float64]int32{}, map[[2]int32]int32{}
+	index := func(m map[float64]int32, list *[]float64, v float64) int32 {
+		k, ok := m[v]
+		if !ok {
+			k = int32(len(*list))
+			m[v] = k
+			*list = append(*list, v)
+		}
+		return k
+	}
+	pair := func(ix, it int32) int32 {
+		key := [2]int32{ix, it}
+		k, ok := pairIndex[key]
+		if !ok {
+			k = int32(len(o.pairs))
+			pairIndex[key] = k
+			o.pairs = append(o.pairs, key)
+		}
+		return k
+	}
+	for i, g := range groups {
+		ix := index(xIndex, &o.xs, g.X)
+		itx, iT := index(timeIndex, &o.times, g.TX), index(timeIndex, &o.times, g.T)
+		o.groups[i] = paretoGroup{n: g.n, ix: ix, iT: iT, pairTX: pair(ix, itx), pairT: pair(ix, iT)}
+		o.total += g.n
+	}
+	o.head, o.lnDied = make([]float64, len(o.xs)), make([]float64, len(o.xs))
+	o.lnAT, o.lnBT = make([]float64, len(o.times)), make([]float64, len(o.times))
+	o.pairTerm = make([]float64, len(o.pairs))
+	return o
 }
 
 func (o *paretoNBDObjective) value(logParams, _ []float64) float64 {
 	m := ParetoNBD{R: math.Exp(logParams[0]), Alpha: math.Exp(logParams[1]), S: math.Exp(logParams[2]), Beta: math.Exp(logParams[3])}
+	r, s := m.R, m.S
+	for i, x := range o.xs {
+		o.head[i] = lgamma(r+x) - lgamma(r) + r*math.Log(m.Alpha) + s*math.Log(m.Beta)
+		o.lnDied[i] = math.Log(s / (r + s + x))
+	}
+	for k, t := range o.times {
+		o.lnAT[k], o.lnBT[k] = math.Log(m.Alpha+t), math.Log(m.Beta+t)
+	}
+	for k, p := range o.pairs {
+		o.pairTerm[k] = m.a0Term(o.xs[p[0]], o.times[p[1]])
+	}
 	var ll float64
 	for _, g := range o.groups {
-		ll += g.n * m.LogLikelihood(g.History)
+		x := o.xs[g.ix]
+		alive := -(r+x)*o.lnAT[g.iT] - s*o.lnBT[g.iT]
+		lnA0 := logDiffExp(o.pairTerm[g.pairTX], o.pairTerm[g.pairT])
+		ll += g.n * (o.head[g.ix] + logSumExp(alive, o.lnDied[g.ix]+lnA0))
 	}
 	return -ll / o.total
 }
@@ -117,10 +184,7 @@ func FitParetoNBD(s *Summary, cfg FitConfig) (ParetoNBDFit, error) {
 	if len(groups) == 0 {
 		return ParetoNBDFit{}, fmt.Errorf("%w: Pareto/NBD: none of %d customers has a purchase", ErrNoCustomers, s.Len())
 	}
-	o := &paretoNBDObjective{groups: groups}
-	for _, g := range groups {
-		o.total += g.n
-	}
+	o := newParetoNBDObjective(groups)
 	alpha := startAlpha(groups)
 	params, conv, err := maximize(o.value, []float64{1, alpha, 1, alpha}, false, o.total, cfg)
 	conv.Customers, conv.Groups = int(o.total), len(groups)
