@@ -1,0 +1,118 @@
+package native
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/engine/input"
+)
+
+// rejected records the current row, with its raw values as text in the form DuckDB's
+// CAST(... AS VARCHAR) prints them ("" for null).
+func (s *scanner) rejected(rowNumber int64, reason string, present []bool, cursors []*cursor) engine.Rejected {
+	raw := func(c *cursor) string {
+		for i, x := range cursors {
+			if x == c {
+				if !present[i] {
+					return ""
+				}
+				return rawText(c)
+			}
+		}
+		return ""
+	}
+	rj := engine.Rejected{File: s.file.Path, Row: rowNumber, Reason: reason,
+		CustomerID: raw(s.customer), Timestamp: raw(s.timestamp)}
+	if s.order != nil {
+		rj.OrderID = raw(s.order)
+	}
+	if s.amount != nil {
+		rj.Amount = raw(s.amount)
+	} else {
+		rj.Amount = raw(s.quantity) + " * " + raw(s.unitPrice)
+	}
+	return rj
+}
+
+// rawText prints the current value of c.
+func rawText(c *cursor) string {
+	v, k := &c.values, c.k
+	switch c.col.Kind {
+	case input.KindString:
+		return string(v.bytes(k))
+	case input.KindDate:
+		return time.Unix(int64(v.i32[k])*86400, 0).UTC().Format(time.DateOnly)
+	case input.KindTimestamp:
+		if c.col.Physical == format.Int96 {
+			return formatTimestamp(int96Micros(v.i96[k]), 1_000_000, false)
+		}
+		return formatTimestamp(v.i64[k], perSecond(c.col.Unit), c.col.UTC)
+	case input.KindDecimal:
+		u, b := unscaled(c)
+		if b == nil {
+			b = big.NewInt(u)
+		}
+		return formatDecimal(b, c.col.Scale)
+	case input.KindFloat32:
+		return formatFloat(float64(v.f32[k]), 32)
+	case input.KindFloat64:
+		return formatFloat(v.f64[k], 64)
+	}
+	if c.col.Physical == format.Int32 {
+		if c.col.Unsigned {
+			return strconv.FormatUint(uint64(uint32(v.i32[k])), 10)
+		}
+		return strconv.Itoa(int(v.i32[k]))
+	}
+	return strconv.FormatInt(v.i64[k], 10)
+}
+
+// formatTimestamp prints "2010-12-01 08:26:00", with a fraction only when it is not zero and
+// "+00" for a UTC-adjusted column.
+func formatTimestamp(v, perSec int64, utc bool) string {
+	sec := floorDiv(v, perSec)
+	frac := v - sec*perSec
+	t := time.Unix(sec, frac*(1_000_000_000/perSec)).UTC()
+	layout := "2006-01-02 15:04:05"
+	if frac != 0 {
+		layout += ".999999999"
+	}
+	s := t.Format(layout)
+	if utc {
+		s += "+00"
+	}
+	return s
+}
+
+func formatFloat(x float64, bits int) string {
+	switch {
+	case math.IsNaN(x):
+		return "nan"
+	case math.IsInf(x, 1):
+		return "inf"
+	case math.IsInf(x, -1):
+		return "-inf"
+	case x == math.Trunc(x) && math.Abs(x) < 1e15:
+		return strconv.FormatFloat(x, 'f', 1, bits)
+	}
+	return strconv.FormatFloat(x, 'g', -1, bits)
+}
+
+func formatDecimal(u *big.Int, scale int) string {
+	s := new(big.Int).Abs(u).String()
+	for len(s) <= scale {
+		s = "0" + s
+	}
+	if scale > 0 {
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if u.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}
