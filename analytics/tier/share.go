@@ -1,0 +1,105 @@
+package tier
+
+import (
+	"fmt"
+	"sort"
+)
+
+// rankedCount returns m, the number of customers the ranked tiers hold (those with value >= 0
+// when there is a lead tier, else all), and npos, the number with value > 0. Ranked rows come
+// first in a.order.
+func (a *assigner) rankedCount() (m, npos int) {
+	n := len(a.order)
+	if a.cfg.hasLeadTier() {
+		m = sort.Search(n, func(k int) bool { return a.value[a.order[k]] < 0 })
+	} else {
+		m = n
+	}
+	npos = sort.Search(n, func(k int) bool { return a.value[a.order[k]] <= 0 })
+	return m, npos
+}
+
+// breakEvenRank is the 1-based rank among the ranked customers that the unprofitable row i
+// would take at value 0: after every positive customer and the zeros with smaller ids.
+func (a *assigner) breakEvenRank(i int32, m, npos int) int {
+	x := a.ids[i]
+	zerosBefore := sort.Search(m-npos, func(k int) bool { return a.ids[a.order[npos+k]] > x })
+	return npos + zerosBefore + 1
+}
+
+// shareCaps returns, per ranked tier, the last rank it holds among m ranked customers:
+// ⌊c·m⌋ for each cut c, then m.
+func shareCaps(cuts []float64, m int) []int {
+	caps := make([]int, len(cuts)+1)
+	for k, c := range cuts {
+		caps[k] = int(uint64(m) * cutNum(c) / cutDen)
+	}
+	caps[len(cuts)] = m
+	return caps
+}
+
+// tierAtRank returns the first tier whose cap holds rank r.
+func tierAtRank(caps []int, r int) int {
+	for k, c := range caps {
+		if r <= c {
+			return k
+		}
+	}
+	return len(caps) - 1
+}
+
+// share assigns by MethodShare. A ranked customer at rank r moves up a tier by ranking ahead
+// of the customer holding the last rank of the tiers above (the number of ranked customers is
+// unchanged), and keeps its tier while it ranks ahead of the first customer below it. An
+// unprofitable customer's next tier is the one it takes at break-even, where the ranked
+// customers number m+1.
+func (a *assigner) share() {
+	cfg := a.cfg
+	m, npos := a.rankedCount()
+	caps := shareCaps(cfg.ShareCuts, m)
+	last := len(caps) - 1
+	var leadCaps []int
+	for pos, i := range a.order {
+		v := a.value[i]
+		if pos >= m {
+			leadCaps = cmpOr(leadCaps, func() []int { return shareCaps(cfg.ShareCuts, m+1) })
+			a.set(i, len(cfg.Tiers)-1, a.leadReason(v))
+			a.setNext(i, tierAtRank(leadCaps, a.breakEvenRank(i, m, npos)), -v)
+			continue
+		}
+		r := pos + 1
+		k := tierAtRank(caps, r)
+		pct := 100 * float64(r) / float64(m)
+		if k < last {
+			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s ≤ %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[k])))
+		} else {
+			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s: below the top %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[last-1])))
+		}
+		if k > 0 && caps[k-1] > 0 {
+			target := caps[k-1]
+			a.setNext(i, tierAtRank(caps, target), a.beat(a.ids[i], a.order[target-1])-v)
+		}
+		switch {
+		case k < last:
+			floor := a.beat(a.ids[i], a.order[caps[k]])
+			if cfg.hasLeadTier() {
+				floor = max(floor, 0)
+			}
+			a.r.DowngradeRisk[i] = v - floor
+		case cfg.hasLeadTier():
+			a.r.DowngradeRisk[i] = v
+		}
+	}
+}
+
+// cmpOr returns s, computing it first when nil.
+func cmpOr(s []int, f func() []int) []int {
+	if s == nil {
+		return f()
+	}
+	return s
+}
+
+func (a *assigner) leadReason(v int64) string {
+	return fmt.Sprintf("profit %s is below break-even (%s: profit < 0)", formatMoney(v, a.scale), a.cfg.Tiers[len(a.cfg.Tiers)-1])
+}
