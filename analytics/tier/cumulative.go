@@ -91,9 +91,12 @@ func (a *assigner) cumulative() {
 		if total > 0 {
 			pct = 100 * float64(before) / float64(total)
 		}
-		if k < last {
+		switch {
+		case k < last:
 			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s < %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ProfitCuts[k])))
-		} else {
+		case last == 0:
+			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s: %s)", formatMoney(v, a.scale), pct, cfg.Tiers[k], a.onlyRankedTier()))
+		default:
 			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s ≥ %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ProfitCuts[last-1])))
 		}
 		others := total - max(v, 0)

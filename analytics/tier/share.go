@@ -70,9 +70,12 @@ func (a *assigner) share() {
 		r := pos + 1
 		k := tierAtRank(caps, r)
 		pct := 100 * float64(r) / float64(m)
-		if k < last {
+		switch {
+		case k < last:
 			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s ≤ %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[k])))
-		} else {
+		case last == 0:
+			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s: %s)", formatMoney(v, a.scale), pct, cfg.Tiers[k], a.onlyRankedTier()))
+		default:
 			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s: below the top %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[last-1])))
 		}
 		if k > 0 && caps[k-1] > 0 {
@@ -102,4 +105,12 @@ func cmpOr(s []int, f func() []int) []int {
 
 func (a *assigner) leadReason(v int64) string {
 	return fmt.Sprintf("profit %s is below break-even (%s: profit < 0)", formatMoney(v, a.scale), a.cfg.Tiers[len(a.cfg.Tiers)-1])
+}
+
+// onlyRankedTier describes who the single ranked tier holds.
+func (a *assigner) onlyRankedTier() string {
+	if a.cfg.hasLeadTier() {
+		return "profit ≥ 0"
+	}
+	return "everyone"
 }
