@@ -28,6 +28,9 @@ type Config struct {
 	Pareto  ParetoConfig  `yaml:"pareto"`
 	Quality QualityConfig `yaml:"quality"`
 	Limits  LimitsConfig  `yaml:"limits"`
+
+	Clusters ClustersConfig `yaml:"clusters"`
+	CLV      CLVConfig      `yaml:"clv"`
 }
 
 // InputConfig says where the transactions are and which columns play which role.
@@ -228,7 +231,7 @@ func walkScalars(v reflect.Value, prefix string, visit func(string, reflect.Valu
 			walkScalars(f, name, visit)
 		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() != reflect.Struct,
 			f.Kind() == reflect.String, f.Kind() == reflect.Int, f.Kind() == reflect.Float64,
-			f.Kind() == reflect.Bool:
+			f.Kind() == reflect.Bool, f.Kind() == reflect.Uint64:
 			visit(name, f)
 		}
 	}
@@ -252,6 +255,12 @@ func setScalar(f reflect.Value, s string) error {
 			return fmt.Errorf("want an integer")
 		}
 		f.SetInt(int64(n))
+	case reflect.Uint64:
+		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a non-negative integer")
+		}
+		f.SetUint(n)
 	case reflect.Float64:
 		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {

@@ -134,3 +134,13 @@ func schemaOf(name string, cols []Column) *parquet.Schema {
 	}
 	return parquet.NewSchema(name, g)
 }
+
+// OptionalInt64 is an INT64 column, null where valid(i) is false.
+func OptionalInt64(name string, v []int64, valid func(i int) bool) Column {
+	return Column{name, parquet.Optional(parquet.Int(64)), func(i int) parquet.Value {
+		if !valid(i) {
+			return parquet.Value{}
+		}
+		return parquet.Int64Value(v[i])
+	}}
+}

@@ -4,20 +4,23 @@
 -- command (cmd/rfmbench) runs it beside `rfm run` on the same file and compares time and memory.
 -- parameters (text-substituted by the benchmark, which controls both): {{input}} the
 --   transactions file, {{output}} the Parquet file to write, {{as_of}} the as-of date.
--- input columns: customer_id, order_id, ts, amount (as written by `rfm gen`).
+-- input columns: customer_id, order_id, ts, amount (as written by `rfm gen`; ts is a UTC
+--   TIMESTAMPTZ, and the DuckDB that go-duckdb embeds has no ICU to cast it to DATE, hence the
+--   epoch arithmetic).
 -- output: one row per customer: customer_id, recency_days, frequency, monetary, r/f/m scores,
 --   rfm_score, value_rank, cum_value_share.
 COPY (
     WITH orders AS (
         SELECT customer_id, order_id, min(ts) AS ts, sum(amount) AS net
         FROM read_parquet('{{input}}')
-        WHERE ts < DATE '{{as_of}}' + INTERVAL 1 DAY
+        WHERE epoch_us(ts) < epoch_us(TIMESTAMPTZ '{{as_of}} 00:00:00+00') + 86400000000
         GROUP BY customer_id, order_id
     ),
     customers AS (
         SELECT
             customer_id,
-            DATE '{{as_of}}' - CAST(max(ts) FILTER (WHERE net > 0) AS DATE) AS recency_days,
+            (epoch_us(TIMESTAMPTZ '{{as_of}} 00:00:00+00') // 86400000000)
+                - CAST(floor(epoch_us(max(ts) FILTER (WHERE net > 0)) / 86400000000.0) AS BIGINT) AS recency_days,
             count(*) FILTER (WHERE net > 0) AS frequency,
             sum(net) AS monetary
         FROM orders

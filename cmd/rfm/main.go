@@ -1,0 +1,190 @@
+// Command rfm turns a transaction history into customer-value intelligence: RFM scores and
+// segments, Pareto concentration and more, written as partitioned Parquet for BI tools.
+//
+// It only parses flags and maps errors to exit codes; the work is in package jobs.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/rfmjob/rfm/jobs"
+)
+
+// Exit codes, documented in every command's --help.
+const (
+	exitOK           = 0
+	exitFailure      = 1  // the run failed (bad input, write error, internal error)
+	exitUsage        = 2  // bad flags or configuration
+	exitPartial      = 3  // some dates of a backfill failed
+	exitInputMissing = 4  // no input file matched: upstream has not delivered yet
+	exitLocked       = 75 // another run holds this date's lock: retry later (EX_TEMPFAIL)
+	exitInterrupted  = 130
+)
+
+const exitCodesHelp = `
+Exit codes:
+  0    success
+  1    failure (bad input, write error)
+  2    usage or configuration error
+  3    partial failure (some dates of a backfill failed)
+  4    input missing (no file matched; retry when upstream has delivered)
+  75   locked: another run of the same date is in progress (temporary; retry later)
+  130  interrupted (SIGINT/SIGTERM); nothing was committed
+`
+
+var commands = []struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, env *env) error
+}{
+	{"run", "compute every output of one as-of date", cmdRun},
+	{"demo", "generate demo data and run the whole job on it", cmdDemo},
+	{"gen", "write synthetic transactions to Parquet", cmdGen},
+	{"version", "print the version", cmdVersion},
+}
+
+// env is what commands may touch of the process: streams, variables, whether stderr is a
+// terminal. Tests substitute it.
+type env struct {
+	stdout, stderr io.Writer
+	vars           []string
+	terminal       bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, vars: os.Environ(), terminal: term.IsTerminal(int(os.Stderr.Fd()))}
+	code := runMain(ctx, os.Args[1:], e)
+	stop()
+	os.Exit(code)
+}
+
+func runMain(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return exitCode(c.run(ctx, args[1:], e), e)
+		}
+	}
+	fmt.Fprintf(e.stderr, "rfm: unknown command %q\n\n", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: rfm <command> [flags]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'rfm <command> --help' for a command's flags.\n%s", exitCodesHelp)
+}
+
+// errUsage marks a command-line mistake already explained to the user.
+var errUsage = errors.New("usage")
+
+// errPartial marks a backfill in which some dates failed.
+var errPartial = errors.New("partial failure")
+
+// exitCode is the one place that maps errors to exit codes.
+func exitCode(err error, e *env) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if !errors.Is(err, errUsage) {
+		fmt.Fprintf(e.stderr, "rfm: %v\n", err)
+	}
+	switch {
+	case errors.Is(err, errUsage), errors.Is(err, jobs.ErrConfig):
+		return exitUsage
+	case errors.Is(err, jobs.ErrInterrupted), errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.Is(err, jobs.ErrLocked):
+		return exitLocked
+	case errors.Is(err, jobs.ErrInputMissing):
+		return exitInputMissing
+	case errors.Is(err, errPartial):
+		return exitPartial
+	default:
+		return exitFailure
+	}
+}
+
+// newFlagSet returns a flag set whose --help names the command, its flags and the exit codes.
+func newFlagSet(name, synopsis string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: rfm %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		fmt.Fprint(e.stderr, exitCodesHelp)
+	}
+	return fs
+}
+
+// parse parses flags, turning a parse error into errUsage (the flag package already printed it).
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "rfm %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+// logging holds the flags every job command shares.
+type logging struct {
+	quiet  bool
+	format string
+}
+
+func (l *logging) register(fs *flag.FlagSet) {
+	fs.BoolVar(&l.quiet, "q", false, "print nothing on success")
+	fs.StringVar(&l.format, "log-format", "", "log format: text or json (default: text on a terminal, none otherwise)")
+}
+
+// logger returns the structured logger: JSON or text lines on stderr when asked for, else
+// nothing (silence under cron).
+func (l *logging) logger(e *env) (*slog.Logger, error) {
+	switch l.format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, nil)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, nil)), nil
+	case "":
+		return slog.New(slog.DiscardHandler), nil
+	default:
+		return nil, fmt.Errorf("%w: --log-format is %q, want text or json", jobs.ErrConfig, l.format)
+	}
+}
+
+func cmdVersion(_ context.Context, args []string, e *env) error {
+	fs := newFlagSet("version", "version", e)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "rfm %s\n", jobs.Version())
+	return nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/rfmjob/rfm/jobs"
+)
+
+// jobFlags are the flags that override a job's configuration.
+type jobFlags struct {
+	config, out, input, engine string
+}
+
+func (j *jobFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&j.config, "config", "", "job configuration file (YAML); also RFM_CONFIG")
+	fs.StringVar(&j.out, "out", "", "output directory (overrides output.dir)")
+	fs.StringVar(&j.input, "input", "", "transactions: Parquet file, glob or directory (overrides input.transactions)")
+	fs.StringVar(&j.engine, "engine", "", "native or duckdb (overrides engine)")
+}
+
+// load reads the configuration with precedence flags > environment > file > defaults.
+func (j *jobFlags) load(e *env) (*jobs.Config, error) {
+	path := j.config
+	if path == "" {
+		for _, kv := range e.vars {
+			if v, ok := strings.CutPrefix(kv, "RFM_CONFIG="); ok {
+				path = v
+			}
+		}
+	}
+	cfg, err := jobs.LoadConfig(path, e.vars)
+	if err != nil {
+		return nil, err
+	}
+	if j.out != "" {
+		cfg.Output.Dir = j.out
+	}
+	if j.input != "" {
+		cfg.Input.Transactions = j.input
+	}
+	if j.engine != "" {
+		cfg.Engine = j.engine
+	}
+	cfg.Normalize()
+	return cfg, cfg.Validate()
+}
+
+func cmdRun(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("run", "run --config job.yaml --as-of YYYY-MM-DD [--out DIR] [--input PATH] [--engine native|duckdb] [-q] [--log-format text|json]", e)
+	var jf jobFlags
+	var lg logging
+	var asOf string
+	jf.register(fs)
+	lg.register(fs)
+	fs.StringVar(&asOf, "as-of", "", "the as-of date, YYYY-MM-DD: rows on or before this day are used (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if asOf == "" {
+		fmt.Fprintln(e.stderr, "rfm run: --as-of is required")
+		return errUsage
+	}
+	cfg, err := jf.load(e)
+	if err != nil {
+		return err
+	}
+	logger, err := lg.logger(e)
+	if err != nil {
+		return err
+	}
+	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{Logger: logger})
+	if err != nil {
+		return err
+	}
+	logger.Info("committed", "as_of", m.AsOf, "customers", m.Customers, "rows_read", m.Rows.Read,
+		"rows_rejected", m.Rows.Rejected, "out", cfg.Output.Dir)
+	if e.terminal && !lg.quiet && lg.format == "" {
+		printSummary(e, cfg.Output.Dir, m)
+	}
+	return nil
+}
+
+// printSummary tells a person at a terminal what the run did and where the outputs are.
+func printSummary(e *env, outDir string, m *jobs.Manifest) {
+	fmt.Fprintf(e.stdout, "as of %s: %d customers from %d rows (%d rejected, %d after the as-of date)\n",
+		m.AsOf, m.Customers, m.Rows.Read, m.Rows.Rejected, m.Rows.AfterAsOf)
+	total := 0.0
+	for _, s := range m.Stages {
+		total += s.Seconds
+	}
+	fmt.Fprintf(e.stdout, "outputs in %s (%.2fs):\n", outDir, total)
+	for _, o := range m.Outputs {
+		fmt.Fprintf(e.stdout, "  %-10s %8d rows  %s\n", o.Table, o.Rows, o.Path)
+	}
+}

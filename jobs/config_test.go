@@ -1,0 +1,122 @@
+package jobs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "job.yaml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadConfigPrecedenceAndDefaults(t *testing.T) {
+	p := writeConfig(t, `
+input:
+  transactions: tx/*.parquet
+  columns:
+    customer_id: CustomerID
+    order_id: ""
+    timestamp: InvoiceDate
+    quantity: Quantity
+    unit_price: UnitPrice
+scoring:
+  bins: 4
+  method: ntile
+`)
+	cfg, err := LoadConfig(p, []string{"RFM_SCORING_BINS=3", "RFM_QUALITY_MAX_REJECTED_SHARE=0.25", "HOME=/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Normalize()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Scoring.Bins != 3 {
+		t.Errorf("bins = %d, want 3 (environment over file)", cfg.Scoring.Bins)
+	}
+	if cfg.Scoring.Method != "ntile" {
+		t.Errorf("method = %q, want ntile from the file", cfg.Scoring.Method)
+	}
+	if got := *cfg.Quality.MaxRejectedShare; got != 0.25 {
+		t.Errorf("max_rejected_share = %g, want 0.25", got)
+	}
+	if want := filepath.Join(filepath.Dir(p), "tx/*.parquet"); cfg.Input.Transactions != want {
+		t.Errorf("transactions = %q, want %q (relative to the config file)", cfg.Input.Transactions, want)
+	}
+	cols := cfg.columns()
+	if cols.OrderID != "" || cols.Amount != "" || cols.Quantity != "Quantity" {
+		t.Errorf("columns = %+v, want no order id, quantity × unit price", cols)
+	}
+	if cfg.Engine != "native" || cfg.Output.Dir != "out" || *cfg.Money.Scale != 2 || cfg.Pareto.ACut != 0.8 {
+		t.Errorf("defaults not filled: %+v", cfg)
+	}
+}
+
+func TestLoadConfigRejectsUnknownKeysAndVariables(t *testing.T) {
+	p := writeConfig(t, "scoring:\n  binz: 4\n")
+	if _, err := LoadConfig(p, nil); err == nil || !strings.Contains(err.Error(), "binz") {
+		t.Errorf("unknown key: got %v, want an error naming binz", err)
+	}
+	if _, err := LoadConfig("", []string{"RFM_SCORING_BINZ=4"}); err == nil || !strings.Contains(err.Error(), "RFM_SCORING_BINZ") {
+		t.Errorf("unknown variable: got %v, want an error naming it", err)
+	}
+	if _, err := LoadConfig("", []string{"RFM_SCORING_BINS=five"}); err == nil || !errors.Is(err, ErrConfig) {
+		t.Errorf("bad number: got %v, want ErrConfig", err)
+	}
+}
+
+func TestValidateListsEveryProblem(t *testing.T) {
+	cfg := &Config{Engine: "spark"}
+	cfg.Scoring.Bins = 11
+	cfg.Scoring.Method = "kmeans"
+	cfg.Window.Lookback = "a year"
+	cfg.Window.Timezone = "Mars/Olympus"
+	cfg.Pareto.ACut, cfg.Pareto.BCut = 0.9, 0.5
+	cfg.Input.Columns.Amount, cfg.Input.Columns.Quantity = "amount", "qty"
+	cfg.Normalize()
+	err := cfg.Validate()
+	if !errors.Is(err, ErrConfig) {
+		t.Fatalf("got %v, want ErrConfig", err)
+	}
+	for _, want := range []string{"input.transactions", "engine", "amount, or quantity", "lookback", "Mars/Olympus", "bins is 11", "kmeans", "a_cut"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{{"512MB", 512e6}, {"4GiB", 4 << 30}, {"1.5GB", 1.5e9}, {"100", 100}} {
+		got, err := ParseBytes(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := ParseBytes("lots"); err == nil {
+		t.Error("ParseBytes(lots) succeeded")
+	}
+}
+
+func TestLookbackAndDays(t *testing.T) {
+	cfg := &Config{Window: WindowConfig{Lookback: "52w"}}
+	if got := cfg.LookbackDays(); got != 364 {
+		t.Errorf("52w = %d days, want 364", got)
+	}
+	if got := FormatDay(day("2024-02-29")); got != "2024-02-29" {
+		t.Errorf("round trip of a leap day gave %s", got)
+	}
+	if d := day("1970-01-02"); d != 1 {
+		t.Errorf("1970-01-02 = day %d, want 1", d)
+	}
+}

@@ -1,0 +1,311 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rfmjob/rfm/analytics/feature"
+	"github.com/rfmjob/rfm/analytics/pareto"
+	"github.com/rfmjob/rfm/analytics/rfm"
+	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/engine/duckdb"
+	"github.com/rfmjob/rfm/jobs/engine/input"
+	"github.com/rfmjob/rfm/jobs/engine/native"
+)
+
+// RunOptions are the run's collaborators; the zero value is ready to use.
+type RunOptions struct {
+	// Logger receives one line per stage at debug level and warnings; nil discards.
+	Logger *slog.Logger
+	// Now stamps the manifest's start and finish times; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run computes every output of one as-of date (YYYY-MM-DD) and commits them atomically. It
+// returns the committed manifest. Errors wrap ErrConfig, ErrInputMissing, ErrInput, ErrLocked or
+// ErrInterrupted where they apply; on any error nothing of the date is changed.
+func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*Manifest, error) {
+	cfg.Normalize()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	asOfDay, err := ParseDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	asOf = FormatDay(asOfDay)
+	r := &runner{cfg: cfg, asOf: asOf, asOfDay: asOfDay, opts: opts}
+	if r.opts.Logger == nil {
+		r.opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if r.opts.Now == nil {
+		r.opts.Now = time.Now
+	}
+	m, err := r.run(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrInterrupted) {
+		err = fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+	return m, err
+}
+
+type runner struct {
+	cfg     *Config
+	asOf    string
+	asOfDay int32
+	opts    RunOptions
+	stages  []Stage
+	last    time.Time
+}
+
+// lap closes the current stage.
+func (r *runner) lap(name string) {
+	now := time.Now()
+	d := now.Sub(r.last).Seconds()
+	r.stages = append(r.stages, Stage{Name: name, Seconds: d})
+	r.last = now
+	r.opts.Logger.Debug("stage", "name", name, "seconds", d, "as_of", r.asOf)
+}
+
+func (r *runner) run(ctx context.Context) (*Manifest, error) {
+	started := r.opts.Now()
+	r.last = time.Now()
+	cfg := r.cfg
+	files, err := input.Resolve(cfg.Input.Transactions)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
+	}
+	lock, err := AcquireLock(cfg.Output.Dir, r.asOf)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	cleanStaging(cfg.Output.Dir, 3600, time.Now().Unix())
+	inputs, err := describeInputs(files)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	r.lap("resolve")
+
+	req, err := r.request(files)
+	if err != nil {
+		return nil, err
+	}
+	eng := EngineByName(cfg.Engine)
+	res, err := eng.Aggregate(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	r.lap("aggregate")
+	if err := r.checkQuality(res); err != nil {
+		return nil, err
+	}
+
+	t := res.Features
+	scores, err := rfm.Score(t, r.asOfDay, r.scoringConfig())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	r.lap("score")
+	par, err := pareto.Analyze(t.CustomerID, t.Monetary, pareto.Config{ACut: cfg.Pareto.ACut, BCut: cfg.Pareto.BCut})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	r.lap("pareto")
+	views, err := r.views(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+
+	runID := fmt.Sprintf("%s-%d-%d", r.asOf, os.Getpid(), time.Now().UnixNano())
+	st, err := newStage(cfg.Output.Dir, r.asOf, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer st.discard()
+	out := outputs{asOfDay: r.asOfDay, scale: t.MoneyScale}
+	segs := rfm.Summarize(t, scores)
+	written, err := out.writeAll(st, t, scores, segs, par, res.Rejected, views)
+	if err != nil {
+		return nil, fmt.Errorf("write outputs: %w", err)
+	}
+	r.lap("write")
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+
+	m := &Manifest{
+		Version:    Version(),
+		AsOf:       r.asOf,
+		Engine:     eng.Name(),
+		ConfigHash: cfg.Hash(),
+		Window:     Window{AsOf: r.asOf, Timezone: orUTC(cfg.Window.Timezone)},
+		Inputs:     inputs,
+		Rows: RowCounts{
+			Read: res.Counts.Read, Used: res.Counts.Used, Rejected: res.Counts.RejectedTotal(),
+			RejectedByReason: res.Counts.Rejected, AfterAsOf: res.Counts.AfterAsOf, BeforeWindow: res.Counts.BeforeWindow,
+		},
+		Customers:  int64(t.Len()),
+		Outputs:    written,
+		Highlights: Highlights{Top20PctShare: par.Summary.Top20PctShare, Gini: par.Summary.Gini},
+		StartedAt:  started.UTC().Format(time.RFC3339),
+	}
+	for _, v := range views {
+		m.Warnings = append(m.Warnings, v.warnings()...)
+	}
+	for _, sg := range segs {
+		if sg.Customers > 0 {
+			m.Highlights.Segments = append(m.Highlights.Segments, SegmentCount{sg.Segment, sg.Customers})
+		}
+	}
+	if req.StartDay != feature.NoDate {
+		m.Window.Start = FormatDay(req.StartDay)
+	}
+	r.lap("stage")
+	m.Stages = r.stages
+	m.FinishedAt = r.opts.Now().UTC().Format(time.RFC3339)
+	if err := st.commit(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func orUTC(tz string) string {
+	if tz == "" {
+		return "UTC"
+	}
+	return tz
+}
+
+// views runs the optional analyses in order; each may use the ones before it.
+func (r *runner) views(ctx context.Context, t *feature.Table) ([]view, error) {
+	var views []view
+	add := func(v view) {
+		if v != nil && !reflect.ValueOf(v).IsNil() {
+			views = append(views, v)
+		}
+	}
+	cl, err := r.clusterStage(t, nil)
+	if err != nil {
+		return nil, fmt.Errorf("clusters: %w", err)
+	}
+	add(cl)
+	r.lap("clusters")
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+	cv, err := r.clvStage(t)
+	if err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	add(cv)
+	r.lap("clv")
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+	return views, nil
+}
+
+// request builds the engine request of this run.
+func (r *runner) request(files []string) (engine.Request, error) {
+	cfg := r.cfg
+	loc, _ := cfg.Location()
+	req := engine.Request{
+		Files:      files,
+		Columns:    cfg.columns(),
+		AsOfDay:    r.asOfDay,
+		StartDay:   feature.NoDate,
+		Location:   loc,
+		MoneyScale: *cfg.Money.Scale,
+		Threads:    cfg.Limits.Threads,
+		TempDir:    cfg.Limits.TempDir,
+	}
+	if n := cfg.LookbackDays(); n > 0 {
+		req.StartDay = r.asOfDay - int32(n) + 1
+	}
+	if cfg.Limits.MemoryLimit != "" {
+		req.MemoryLimitBytes, _ = ParseBytes(cfg.Limits.MemoryLimit)
+	}
+	return req, nil
+}
+
+func (c *Config) columns() engine.Columns {
+	cols := c.Input.Columns
+	out := engine.Columns{
+		CustomerID: cols.CustomerID, Timestamp: cols.Timestamp, Amount: cols.Amount,
+		Quantity: cols.Quantity, UnitPrice: cols.UnitPrice, Cost: cols.Cost,
+	}
+	if cols.OrderID != nil {
+		out.OrderID = *cols.OrderID
+	}
+	return out
+}
+
+func (r *runner) scoringConfig() rfm.Config {
+	s := r.cfg.Scoring
+	cfg := rfm.Config{
+		Bins:   s.Bins,
+		Method: rfm.Method(s.Method),
+		Fixed:  rfm.Breaks{Recency: s.Fixed.Recency, Frequency: s.Fixed.Frequency, Monetary: s.Fixed.Monetary},
+	}
+	for _, seg := range s.Segments {
+		cfg.Segments = append(cfg.Segments, rfm.SegmentRule{Name: seg.Name, R: seg.R, F: seg.F, M: seg.M})
+	}
+	return cfg
+}
+
+// checkQuality fails the run when the rejected share exceeds the configured maximum, naming
+// the reasons and the first rejected rows so the data can be fixed from the message alone.
+func (r *runner) checkQuality(res *engine.Result) error {
+	c := res.Counts
+	if got := c.Used + c.AfterAsOf + c.BeforeWindow + c.RejectedTotal(); got != c.Read {
+		return fmt.Errorf("internal error: %d rows read but %d accounted for", c.Read, got)
+	}
+	rejected := c.RejectedTotal()
+	if rejected == 0 || c.Read == 0 {
+		return nil
+	}
+	share := float64(rejected) / float64(c.Read)
+	max := *r.cfg.Quality.MaxRejectedShare
+	if share <= max {
+		if rejected > 0 {
+			r.opts.Logger.Warn("rows rejected", "rows", rejected, "share", share, "as_of", r.asOf)
+		}
+		return nil
+	}
+	var reasons []string
+	for reason, n := range c.Rejected {
+		reasons = append(reasons, fmt.Sprintf("%s: %d", reason, n))
+	}
+	sort.Strings(reasons)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d rows rejected (%.2f%%), above quality.max_rejected_share %.2f%% (%s)",
+		rejected, c.Read, 100*share, 100*max, strings.Join(reasons, ", "))
+	for i, rj := range res.Rejected {
+		if i == 5 {
+			fmt.Fprintf(&b, "\n  … and %d more", len(res.Rejected)-5)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s row %d: %s (customer_id=%q timestamp=%q amount=%q)",
+			filepath.Base(rj.File), rj.Row, rj.Reason, rj.CustomerID, rj.Timestamp, rj.Amount)
+	}
+	return fmt.Errorf("%w: %s", ErrInput, b.String())
+}
+
+// EngineByName returns the engine a config names ("native" or "duckdb").
+func EngineByName(name string) engine.Engine {
+	if name == "duckdb" {
+		return duckdb.New()
+	}
+	return native.New()
+}
