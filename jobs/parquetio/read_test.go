@@ -107,6 +107,8 @@ func TestReadCustomersCorrupt(t *testing.T) {
 		{"not parquet", []byte("customer_id,segment\na,lost\n")},
 		{"truncated before the footer", good[:len(good)/2]},
 		{"footer only", good[len(good)-8:]},
+		// Found by fuzzing: the trailer claims a 1.3 GB footer, which parquet-go would allocate.
+		{"footer longer than the file", []byte("PAR1\x15\x04\x15\x1e\x15\x22\x15\xad\xa4PAR1")},
 		{"magic but garbage", append(append([]byte("PAR1"), make([]byte, 64)...), []byte("PAR1")...)},
 	}
 	for _, tc := range tests {
