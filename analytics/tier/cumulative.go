@@ -78,7 +78,7 @@ func (a *assigner) cumulative() {
 		return last
 	}
 	for pos, i := range a.order {
-		v, x := a.value[i], a.ids[i]
+		v, x := a.value[i], i
 		if pos >= m {
 			// At break-even it passes only the unprofitable; S = P then, which no cut < 1 holds.
 			a.set(i, len(cfg.Tiers)-1, a.leadReason(v))

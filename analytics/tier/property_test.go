@@ -10,7 +10,7 @@ import (
 	"github.com/rfmjob/rfm/analytics/profit"
 )
 
-// randomCustomers returns n seeded customers (ids sorted) and a profit result for them. Half
+// randomCustomers returns n seeded customers (ids sorted, or reversed for seeds 3, 7, …) and a profit result for them. Half
 // the seeds draw profits from a narrow range, so ties, zeros and losses are common; the others
 // from a wide, skewed one.
 func randomCustomers(n int, seed uint64) (*feature.Table, *profit.Result, []int32) {
@@ -23,6 +23,9 @@ func randomCustomers(n int, seed uint64) (*feature.Table, *profit.Result, []int3
 	narrow := seed%2 == 0
 	for i := range n {
 		t.CustomerID[i] = fmt.Sprintf("c%07d", i)
+		if seed%4 == 3 { // ids against row order: ties must still break by id, not by row
+			t.CustomerID[i] = fmt.Sprintf("c%07d", n-i)
+		}
 		t.Frequency[i] = int64(1 + rng.IntN(9))
 		recency[i] = int32(rng.IntN(400)) - 10 // a few without recency (< 0)
 		pick, support := int64(rng.IntN(2000)), int64(rng.IntN(3000))

@@ -80,11 +80,11 @@ func (a *assigner) share() {
 		}
 		if k > 0 && caps[k-1] > 0 {
 			target := caps[k-1]
-			a.setNext(i, tierAtRank(caps, target), a.beat(a.ids[i], a.order[target-1])-v)
+			a.setNext(i, tierAtRank(caps, target), a.beat(i, a.order[target-1])-v)
 		}
 		switch {
 		case k < last:
-			floor := a.beat(a.ids[i], a.order[caps[k]])
+			floor := a.beat(i, a.order[caps[k]])
 			if cfg.hasLeadTier() {
 				floor = max(floor, 0)
 			}

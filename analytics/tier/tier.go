@@ -122,10 +122,18 @@ type assigner struct {
 	value []int64 // profit, or revenue for BasisRevenue
 	scale int
 	order []int32 // rows by value descending, ties by id
+	// sortedIDs reports whether ids ascend strictly with the row.
+	sortedIDs bool
 	r     *Result
 }
 
-func (a *assigner) rank() { a.order = profit.RankOrder(a.ids, a.value) }
+func (a *assigner) rank() {
+	a.order = profit.RankOrder(a.ids, a.value)
+	a.sortedIDs = true
+	for i := 1; i < len(a.ids) && a.sortedIDs; i++ {
+		a.sortedIDs = a.ids[i-1] < a.ids[i]
+	}
+}
 
 // set records customer i's tier and reason.
 func (a *assigner) set(i int32, tier int, reason string) {
@@ -139,14 +147,23 @@ func (a *assigner) setNext(i int32, tier int, gap int64) {
 	a.r.NextTierGap[i] = gap
 }
 
-// ahead reports whether a customer with value v and id x ranks ahead of row j.
-func (a *assigner) ahead(v int64, x string, j int32) bool {
-	return v > a.value[j] || (v == a.value[j] && x < a.ids[j])
+// idBefore reports whether row x's id sorts before row j's: by row when the ids are sorted,
+// as feature.Table's are, which avoids touching the strings.
+func (a *assigner) idBefore(x, j int32) bool {
+	if a.sortedIDs {
+		return x < j
+	}
+	return a.ids[x] < a.ids[j]
 }
 
-// beat returns the smallest value that ranks a customer with id x ahead of row j.
-func (a *assigner) beat(x string, j int32) int64 {
-	if x < a.ids[j] {
+// ahead reports whether row x, at value v, ranks ahead of row j.
+func (a *assigner) ahead(v int64, x, j int32) bool {
+	return v > a.value[j] || (v == a.value[j] && a.idBefore(x, j))
+}
+
+// beat returns the smallest value that ranks row x ahead of row j.
+func (a *assigner) beat(x, j int32) int64 {
+	if a.idBefore(x, j) {
 		return a.value[j]
 	}
 	return satAdd(a.value[j], 1)
