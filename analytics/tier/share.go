@@ -22,8 +22,7 @@ func (a *assigner) rankedCount() (m, npos int) {
 // breakEvenRank is the 1-based rank among the ranked customers that the unprofitable row i
 // would take at value 0: after every positive customer and the zeros with smaller ids.
 func (a *assigner) breakEvenRank(i int32, m, npos int) int {
-	x := a.ids[i]
-	zerosBefore := sort.Search(m-npos, func(k int) bool { return a.ids[a.order[npos+k]] > x })
+	zerosBefore := sort.Search(m-npos, func(k int) bool { return a.idBefore(i, a.order[npos+k]) })
 	return npos + zerosBefore + 1
 }
 

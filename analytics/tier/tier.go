@@ -124,7 +124,7 @@ type assigner struct {
 	order []int32 // rows by value descending, ties by id
 	// sortedIDs reports whether ids ascend strictly with the row.
 	sortedIDs bool
-	r     *Result
+	r         *Result
 }
 
 func (a *assigner) rank() {
