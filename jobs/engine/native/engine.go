@@ -154,6 +154,9 @@ func newMerger(tasks int) *merger {
 }
 
 func (m *merger) add(p *partial) {
+	if len(p.orders) > len(m.orders) {
+		m.orders, p.orders = p.orders, m.orders // insert the smaller map into the larger
+	}
 	for k, a := range p.orders {
 		if prev, ok := m.orders[k]; ok {
 			a.add(prev)
