@@ -65,7 +65,7 @@ func (o outputs) customers(t *feature.Table, s *rfm.Scores, p *pareto.Result) ta
 		rfmScore[i] = int32(v)
 	}
 	return table{TableCustomers, n, []pq.Column{
-		pq.String("customer_id", t.CustomerID),
+		pq.Key("customer_id", t.CustomerID),
 		pq.ConstDate("as_of", o.asOfDay),
 		pq.Date("first_purchase_date", t.FirstPurchase),
 		pq.Date("last_purchase_date", t.LastPurchase),

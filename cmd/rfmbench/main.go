@@ -3,7 +3,8 @@
 //
 //	go run ./cmd/rfmbench --customers 1000000 --transactions 20000000
 //
-// Sides: "rfm native" and "rfm duckdb" (the job, engines native and duckdb), and "duckdb sql"
+// Sides: "rfm-native" and "rfm-duckdb" (the job's RFM and Pareto, engines native and duckdb),
+// "rfm-full" (every view on: clusters, CLV, …), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
 // go-duckdb v1.8.2 embeds). Each side runs in a child process of this binary, so its peak RSS
 // is its own. The data file is generated once into --dir and reused.
@@ -65,7 +66,7 @@ func bench() error {
 	stringIDs := flag.Bool("string-ids", false, "string customer ids")
 	dir := flag.String("dir", "bench/work", "where the data and outputs go")
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
-	sides := flag.String("sides", "rfm-native,rfm-duckdb,duckdb-sql", "comma-separated sides to run")
+	sides := flag.String("sides", "rfm-native,duckdb-sql,rfm-duckdb,rfm-full", "comma-separated sides to run")
 	flag.Parse()
 
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
@@ -132,8 +133,16 @@ func child(side string, args []string) error {
 	}
 	data, out, asOf := args[0], args[1], args[2]
 	switch side {
-	case "rfm-native", "rfm-duckdb":
+	case "rfm-native", "rfm-duckdb", "rfm-full":
+		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);
+		// rfm-full adds every optional view (clusters, CLV, …) on the native engine.
 		cfg := &jobs.Config{Engine: strings.TrimPrefix(side, "rfm-")}
+		if side == "rfm-full" {
+			cfg.Engine = "native"
+		} else {
+			off := false
+			cfg.Clusters.Enabled, cfg.CLV.Enabled = &off, &off
+		}
 		cfg.Input.Transactions = data
 		cfg.Output.Dir = out
 		_, err := jobs.Run(context.Background(), cfg, asOf, jobs.RunOptions{})

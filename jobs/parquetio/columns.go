@@ -11,97 +11,162 @@ import (
 	"github.com/rfmjob/rfm/analytics/feature"
 )
 
-// Column is one output column: its name, its Parquet leaf type, and how to read row i.
+// Column is one output column: its name, its Parquet leaf type, and how to fill a batch of
+// its values (already carrying their repetition and definition levels) from row start on.
 type Column struct {
-	Name  string
-	node  parquet.Node
-	value func(i int) parquet.Value // a null is parquet.Value{} (kind 0)
+	Name string
+	node parquet.Node
+	fill func(dst []parquet.Value, start, col int)
+}
+
+// required and optional build the fill function of a column from a per-row value; optional
+// treats a null Value (kind 0) as missing.
+func required(get func(i int) parquet.Value) func([]parquet.Value, int, int) {
+	return func(dst []parquet.Value, start, col int) {
+		for i := range dst {
+			dst[i] = get(start+i).Level(0, 0, col)
+		}
+	}
+}
+
+func optional(get func(i int) parquet.Value) func([]parquet.Value, int, int) {
+	return func(dst []parquet.Value, start, col int) {
+		for i := range dst {
+			v := get(start + i)
+			if v.IsNull() {
+				dst[i] = v.Level(0, 0, col)
+			} else {
+				dst[i] = v.Level(0, 1, col)
+			}
+		}
+	}
 }
 
 // Int64 is a required INT64 column.
 func Int64(name string, v []int64) Column {
-	return Column{name, parquet.Int(64), func(i int) parquet.Value { return parquet.Int64Value(v[i]) }}
+	return Column{name, parquet.Int(64), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			dst[i] = parquet.Int64Value(x).Level(0, 0, col)
+		}
+	}}
 }
 
 // Int32 is a required INT32 column.
 func Int32(name string, v []int32) Column {
-	return Column{name, parquet.Int(32), func(i int) parquet.Value { return parquet.Int32Value(v[i]) }}
+	return Column{name, parquet.Int(32), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			dst[i] = parquet.Int32Value(x).Level(0, 0, col)
+		}
+	}}
 }
 
 // SmallInt is an INT32 column of int8 values; zero is written as null when zeroIsNull.
 func SmallInt(name string, v []int8, zeroIsNull bool) Column {
-	node := parquet.Node(parquet.Int(32))
-	if zeroIsNull {
-		node = parquet.Optional(node)
+	if !zeroIsNull {
+		return Column{name, parquet.Int(32), required(func(i int) parquet.Value { return parquet.Int32Value(int32(v[i])) })}
 	}
-	return Column{name, node, func(i int) parquet.Value {
-		if zeroIsNull && v[i] == 0 {
+	return Column{name, parquet.Optional(parquet.Int(32)), optional(func(i int) parquet.Value {
+		if v[i] == 0 {
 			return parquet.Value{}
 		}
 		return parquet.Int32Value(int32(v[i]))
-	}}
+	})}
 }
 
 // Float64 is a required DOUBLE column.
 func Float64(name string, v []float64) Column {
-	return Column{name, parquet.Leaf(parquet.DoubleType), func(i int) parquet.Value { return parquet.DoubleValue(v[i]) }}
+	return Column{name, parquet.Leaf(parquet.DoubleType), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			dst[i] = parquet.DoubleValue(x).Level(0, 0, col)
+		}
+	}}
 }
 
 // OptionalFloat64 is a DOUBLE column, null where valid(i) is false.
 func OptionalFloat64(name string, v []float64, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Leaf(parquet.DoubleType)), func(i int) parquet.Value {
+	return Column{name, parquet.Optional(parquet.Leaf(parquet.DoubleType)), optional(func(i int) parquet.Value {
 		if !valid(i) {
 			return parquet.Value{}
 		}
 		return parquet.DoubleValue(v[i])
-	}}
+	})}
 }
 
 // Money is a DECIMAL(18, scale) column of minor units.
 func Money(name string, v []int64, scale int) Column {
-	return Column{name, parquet.Decimal(scale, 18, parquet.Int64Type), func(i int) parquet.Value { return parquet.Int64Value(v[i]) }}
+	c := Int64(name, v)
+	c.node = parquet.Decimal(scale, 18, parquet.Int64Type)
+	return c
 }
 
 // Date is a DATE column of days since 1970-01-01; feature.NoDate is null.
 func Date(name string, v []int32) Column {
-	return Column{name, parquet.Optional(parquet.Date()), func(i int) parquet.Value {
-		if v[i] == feature.NoDate {
-			return parquet.Value{}
+	return Column{name, parquet.Optional(parquet.Date()), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			if x == feature.NoDate {
+				dst[i] = parquet.Value{}.Level(0, 0, col)
+			} else {
+				dst[i] = parquet.Int32Value(x).Level(0, 1, col)
+			}
 		}
-		return parquet.Int32Value(v[i])
 	}}
 }
 
 // ConstDate is a DATE column holding one day on every row (the as_of column).
 func ConstDate(name string, day int32) Column {
-	return Column{name, parquet.Date(), func(int) parquet.Value { return parquet.Int32Value(day) }}
+	return Column{name, parquet.Date(), func(dst []parquet.Value, _, col int) {
+		v := parquet.Int32Value(day).Level(0, 0, col)
+		for i := range dst {
+			dst[i] = v
+		}
+	}}
 }
 
 // OptionalInt32 is an INT32 column, null where valid(i) is false.
 func OptionalInt32(name string, v []int32, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Int(32)), func(i int) parquet.Value {
+	return Column{name, parquet.Optional(parquet.Int(32)), optional(func(i int) parquet.Value {
 		if !valid(i) {
 			return parquet.Value{}
 		}
 		return parquet.Int32Value(v[i])
+	})}
+}
+
+// OptionalInt64 is an INT64 column, null where valid(i) is false.
+func OptionalInt64(name string, v []int64, valid func(i int) bool) Column {
+	return Column{name, parquet.Optional(parquet.Int(64)), optional(func(i int) parquet.Value {
+		if !valid(i) {
+			return parquet.Value{}
+		}
+		return parquet.Int64Value(v[i])
+	})}
+}
+
+// Key is a plain-encoded UTF-8 column for unique values (customer ids), where a dictionary
+// would only add a hash lookup per row.
+func Key(name string, v []string) Column {
+	return Column{name, parquet.String(), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			dst[i] = parquet.ByteArrayValue(unsafeBytes(x)).Level(0, 0, col)
+		}
 	}}
 }
 
 // String is a dictionary-encoded UTF-8 column.
 func String(name string, v []string) Column {
-	return Column{name, parquet.Encoded(parquet.String(), &parquet.RLEDictionary), func(i int) parquet.Value {
-		return parquet.ByteArrayValue(unsafeBytes(v[i]))
-	}}
+	c := Key(name, v)
+	c.node = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+	return c
 }
 
 // OptionalString is a dictionary-encoded UTF-8 column with "" written as null.
 func OptionalString(name string, v []string) Column {
-	return Column{name, parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary)), func(i int) parquet.Value {
+	return Column{name, parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary)), optional(func(i int) parquet.Value {
 		if v[i] == "" {
 			return parquet.Value{}
 		}
 		return parquet.ByteArrayValue(unsafeBytes(v[i]))
-	}}
+	})}
 }
 
 // unsafeBytes views s as bytes without copying; the writer copies values it keeps.
@@ -133,14 +198,4 @@ func schemaOf(name string, cols []Column) *parquet.Schema {
 		g.fields = append(g.fields, orderedField{Node: c.node, name: c.Name})
 	}
 	return parquet.NewSchema(name, g)
-}
-
-// OptionalInt64 is an INT64 column, null where valid(i) is false.
-func OptionalInt64(name string, v []int64, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Int(64)), func(i int) parquet.Value {
-		if !valid(i) {
-			return parquet.Value{}
-		}
-		return parquet.Int64Value(v[i])
-	}}
 }

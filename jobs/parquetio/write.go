@@ -4,12 +4,35 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 )
 
-// rowsPerBatch bounds the rows buffered before each WriteRows call.
-const rowsPerBatch = 4096
+// rowsPerBatch is the number of values handed to a column writer at a time; rowsPerGroup the
+// rows of a row group.
+const (
+	rowsPerBatch    = 8192
+	rowsPerGroup    = 1 << 20
+	minRowsPerGroup = 1 << 16
+)
+
+// writeGroup writes rows [start, end) of cols as one row group.
+func writeGroup(rg *parquet.ConcurrentRowGroupWriter, cols []Column, start, end int) error {
+	batch := make([]parquet.Value, rowsPerBatch)
+	for c, col := range cols {
+		cw := rg.ColumnWriters()[c]
+		for b := start; b < end; b += rowsPerBatch {
+			vals := batch[:min(rowsPerBatch, end-b)]
+			col.fill(vals, b, c)
+			if _, err := cw.WriteRowValues(vals); err != nil {
+				return fmt.Errorf("column %s: %w", col.Name, err)
+			}
+		}
+	}
+	return rg.Flush()
+}
 
 // WriteFile writes n rows of cols to path as one Parquet file named after table, syncing it to
 // disk before returning so a later rename publishes complete bytes. The caller owns atomicity
@@ -31,25 +54,37 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 	schema := schemaOf(table, cols)
 	w := parquet.NewWriter(bw, schema, parquet.Compression(&parquet.Snappy),
 		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1<<20))
-	rows := make([]parquet.Row, 0, rowsPerBatch)
-	flat := make([]parquet.Value, rowsPerBatch*len(cols))
-	for start := 0; start < n; start += rowsPerBatch {
-		end := min(start+rowsPerBatch, n)
-		rows = rows[:0]
-		for i := start; i < end; i++ {
-			row := flat[(i-start)*len(cols) : (i-start+1)*len(cols)]
-			for c, col := range cols {
-				v := col.value(i)
-				def := 0
-				if col.node.Optional() && !v.IsNull() {
-					def = 1
-				}
-				row[c] = v.Level(0, def, c)
-			}
-			rows = append(rows, row)
+	// Row groups are encoded and compressed concurrently (one per core) and committed in
+	// order; within a row group, column by column, a batch of values at a time.
+	group := rowsPerGroup
+	if workers := runtime.GOMAXPROCS(0); n/workers < group {
+		group = max((n+workers-1)/workers, minRowsPerGroup)
+	}
+	var starts []int
+	for s := 0; s < n; s += group {
+		starts = append(starts, s)
+	}
+	for wave := 0; wave < len(starts); wave += runtime.GOMAXPROCS(0) {
+		ws := starts[wave:min(len(starts), wave+runtime.GOMAXPROCS(0))]
+		rgs := make([]*parquet.ConcurrentRowGroupWriter, len(ws))
+		errs := make([]error, len(ws))
+		var wg sync.WaitGroup
+		for k, s := range ws {
+			rgs[k] = w.BeginRowGroup()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[k] = writeGroup(rgs[k], cols, s, min(s+group, n))
+			}()
 		}
-		if _, err := w.WriteRows(rows); err != nil {
-			return fmt.Errorf("parquetio: %s: %w", path, err)
+		wg.Wait()
+		for k, rg := range rgs {
+			if errs[k] != nil {
+				return fmt.Errorf("parquetio: %s: %w", path, errs[k])
+			}
+			if _, err := rg.Commit(); err != nil {
+				return fmt.Errorf("parquetio: %s: %w", path, err)
+			}
 		}
 	}
 	if err := w.Close(); err != nil {
