@@ -167,7 +167,7 @@ func addMonths(day int32, k int) int32 {
 }
 
 func dayTime(day int32) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
-func timeDay(t time.Time) int32  { return int32(t.Unix() / 86400) }
+func timeDay(t time.Time) int32   { return int32(t.Unix() / 86400) }
 
 // localMidnight is the first instant of the civil day in loc (time.Date normalizes a midnight
 // that a DST change skips to the next valid instant).
