@@ -1,0 +1,346 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// clusterProfile is one cluster's name, size and standardized centroid.
+type clusterProfile struct {
+	name  string
+	size  float64
+	share float64
+	z     []float64 // per feature, in standard deviations from the mean
+}
+
+// readClusters reads cluster profiles from the clusters table: one row per cluster with
+// z_<feature> (or <feature>_z) columns, or long form with feature and z columns. Names come
+// from cluster_name or name, else "cluster <n>"; sizes from customers or size. Rows of
+// other kinds (a kind/section column not equal to "profile") are skipped.
+func readClusters(t *Frame) (features []string, profiles []clusterProfile, ok bool) {
+	name, hasName := t.firstStrings("cluster_name", "name")
+	id, hasID := t.Numbers("cluster")
+	size, _ := t.firstNumbers("customers", "size")
+	use := func(int) bool { return true }
+	if kind, ok := t.firstStrings("kind", "section"); ok {
+		use = func(i int) bool { return kind[i] == "" || kind[i] == "profile" || kind[i] == "profiles" }
+	}
+	label := func(i int) string {
+		switch {
+		case hasName && name[i] != "":
+			return name[i]
+		case hasID && !isNull(id[i]):
+			return fmt.Sprintf("cluster %d", int(id[i]))
+		}
+		return fmt.Sprintf("cluster %d", i)
+	}
+	byLabel := map[string]int{}
+	get := func(i int) *clusterProfile {
+		l := label(i)
+		j, ok := byLabel[l]
+		if !ok {
+			j = len(profiles)
+			byLabel[l] = j
+			profiles = append(profiles, clusterProfile{name: l, size: math.NaN()})
+		}
+		if size != nil && !isNull(size[i]) {
+			profiles[j].size = size[i]
+		}
+		return &profiles[j]
+	}
+	if feat, ok := t.Strings("feature"); ok {
+		z, okZ := t.firstNumbers("z", "centroid_z", "standardized")
+		if !okZ {
+			return nil, nil, false
+		}
+		for i := range feat {
+			if !use(i) || feat[i] == "" {
+				continue
+			}
+			if !contains(features, feat[i]) {
+				features = append(features, feat[i])
+			}
+		}
+		for i := range feat {
+			if !use(i) || feat[i] == "" {
+				continue
+			}
+			p := get(i)
+			if p.z == nil {
+				p.z = make([]float64, len(features))
+				for k := range p.z {
+					p.z[k] = math.NaN()
+				}
+			}
+			for k, f := range features {
+				if f == feat[i] {
+					p.z[k] = z[i]
+				}
+			}
+		}
+	} else {
+		var cols [][]float64
+		for _, c := range t.Columns() {
+			f, okP := strings.CutPrefix(c, "z_")
+			if !okP {
+				f, okP = strings.CutSuffix(c, "_z")
+			}
+			if v, isNum := t.Numbers(c); okP && isNum {
+				features = append(features, f)
+				cols = append(cols, v)
+			}
+		}
+		for i := 0; i < t.Len(); i++ {
+			if !use(i) || len(cols) == 0 {
+				continue
+			}
+			p := get(i)
+			p.z = make([]float64, len(cols))
+			for k, v := range cols {
+				p.z[k] = v[i]
+			}
+		}
+	}
+	if len(features) == 0 || len(profiles) == 0 {
+		return nil, nil, false
+	}
+	total := 0.0
+	for _, p := range profiles {
+		if !isNull(p.size) {
+			total += p.size
+		}
+	}
+	for i := range profiles {
+		profiles[i].share = math.NaN()
+		if total > 0 && !isNull(profiles[i].size) {
+			profiles[i].share = profiles[i].size / total
+		}
+	}
+	return features, profiles, true
+}
+
+// snakeChart draws every cluster's standardized centroid as a line across the features (a
+// snake plot): 0 is the mean of all customers, ±1 one standard deviation.
+func snakeChart(features []string, profiles []clusterProfile) Chart {
+	lo, hi := -1.0, 1.0
+	for _, p := range profiles {
+		for _, z := range p.z {
+			if !isNull(z) {
+				lo, hi = math.Min(lo, z), math.Max(hi, z)
+			}
+		}
+	}
+	lo, hi = -niceMax(-lo, 4), niceMax(hi, 4)
+	names := make([]string, len(profiles))
+	colours := make([]string, len(profiles))
+	for i, p := range profiles {
+		names[i] = p.name
+		if !isNull(p.share) {
+			names[i] += " (" + pct(p.share) + ")"
+		}
+		colours[i] = colour(i)
+	}
+	const w = 560
+	legendH := legendHeight(w-90, names)
+	h := 24 + legendH + 300 + 54.0
+	p := newPlot(w, h, 66, 30, 24+legendH, 54, -0.5, float64(len(features))-0.5, lo, hi)
+	title := "Cluster profiles: standardized feature means"
+	s := newSVG(w, h, title)
+	wrappedLegend(s, p.left, 16, w-90, names, colours)
+	yt := ticksOf(niceTicks(lo, hi, 6), func(v float64) string { return decimal(v, 1) })
+	s.grid(p, yt)
+	s.line(p.left, p.y.at(0), p.right(), p.y.at(0), "reference")
+	for i, pr := range profiles {
+		var xs, ys []float64
+		for k, z := range pr.z {
+			if isNull(z) {
+				continue
+			}
+			xs, ys = append(xs, p.x.at(float64(k))), append(ys, p.y.at(z))
+			s.raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s</title></circle>`, num(xs[len(xs)-1]), num(ys[len(ys)-1]), colours[i],
+				esc(fmt.Sprintf("%s: %s %s sd", pr.name, features[k], decimal(z, 2))))
+		}
+		if len(xs) > 1 {
+			s.raw(`<g stroke="%s">`, colours[i])
+			s.polyline(xs, ys, "curve snake")
+			s.raw(`</g>`)
+		}
+	}
+	var xt []tick
+	for k, f := range features {
+		xt = append(xt, tick{float64(k), f})
+	}
+	s.axes(p, xt, yt,
+		"feature", "standardized mean (sd from the mean)")
+	best, bestK, bestZ := 0, 0, 0.0
+	for i, pr := range profiles {
+		for k, z := range pr.z {
+			if !isNull(z) && math.Abs(z) > math.Abs(bestZ) {
+				best, bestK, bestZ = i, k, z
+			}
+		}
+	}
+	dir := "above"
+	if bestZ < 0 {
+		dir = "below"
+	}
+	b := profiles[best]
+	reading := fmt.Sprintf("“%s”", b.name)
+	if !isNull(b.share) {
+		reading += fmt.Sprintf(" (%s of customers)", pct(b.share))
+	}
+	reading += fmt.Sprintf(" stands out most: %s sd %s the mean %s.", decimal(math.Abs(bestZ), 1), dir, features[bestK])
+	return Chart{ID: "clusters", Title: title, Reading: reading, SVG: s.String()}
+}
+
+// finite returns the non-null values of v.
+func finite(v []float64) []float64 {
+	var out []float64
+	for _, x := range v {
+		if !isNull(x) && !math.IsInf(x, 0) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// quantileSorted is the type-7 quantile of sorted values.
+func quantileSorted(s []float64, q float64) float64 {
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	h := q * float64(len(s)-1)
+	lo := math.Floor(h)
+	if int(lo)+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[int(lo)] + (h-lo)*(s[int(lo)+1]-s[int(lo)])
+}
+
+// histogram counts values into bins equal-width bins over [lo, hi]; values beyond either end go
+// into the end bins.
+func histogram(v []float64, lo, hi float64, bins int) []int64 {
+	c := make([]int64, bins)
+	for _, x := range v {
+		k := 0
+		if hi > lo {
+			k = int((x - lo) / (hi - lo) * float64(bins))
+		}
+		c[max(0, min(bins-1, k))]++
+	}
+	return c
+}
+
+// clvChart draws the distribution of predicted customer lifetime value: a histogram up to the
+// 99th percentile, the last bar holding everything above it. It needs two values.
+func clvChart(clv []float64) (Chart, bool) {
+	v := finite(clv)
+	if len(v) < 2 {
+		return Chart{}, false
+	}
+	sort.Float64s(v)
+	const bins = 24
+	lo := math.Min(0, v[0])
+	hi := quantileSorted(v, 0.99)
+	if !(hi > lo) {
+		hi = v[len(v)-1]
+	}
+	if !(hi > lo) {
+		hi = lo + 1
+	}
+	c := histogram(v, lo, hi, bins)
+	var top int64
+	for _, k := range c {
+		top = max(top, k)
+	}
+	const w, h = 560, 360
+	ymax := niceMax(float64(top), 5)
+	p := newPlot(w, h, 70, 16, 16, 54, lo, hi, 0, ymax)
+	title := "Predicted customer lifetime value"
+	s := newSVG(w, h, title)
+	yt := ticksOf(niceTicks(0, ymax, 5), func(x float64) string { return count(int64(x)) })
+	s.grid(p, yt)
+	bw := (hi - lo) / bins
+	for i, k := range c {
+		x0, x1 := p.x.at(lo+bw*float64(i)), p.x.at(lo+bw*float64(i+1))
+		tip := fmt.Sprintf("%s – %s: %s customers", money(lo+bw*float64(i)), money(lo+bw*float64(i+1)), count(k))
+		if i == bins-1 {
+			tip = fmt.Sprintf("%s and more: %s customers", money(lo+bw*float64(i)), count(k))
+		}
+		s.rect(x0+0.5, p.y.at(float64(k)), x1-x0-1, p.y.at(0)-p.y.at(float64(k)), colour(0), ` class="bar"`, tip)
+	}
+	s.axes(p, ticksOf(niceTicks(lo, hi, 5), money), yt,
+		"predicted CLV over the horizon (money units; last bar: top 1%)", "customers")
+	total, topSum := 0.0, 0.0
+	for i, x := range v {
+		total += x
+		if i >= len(v)-int(math.Ceil(0.1*float64(len(v)))) {
+			topSum += x
+		}
+	}
+	reading := fmt.Sprintf("Median predicted value %s", money(quantileSorted(v, 0.5)))
+	if total > 0 {
+		reading += fmt.Sprintf("; the top 10%% of customers hold %s of it", pct(topSum/total))
+	}
+	return Chart{ID: "clv", Title: title, Reading: reading + ".", SVG: s.String()}, true
+}
+
+// aliveChart draws the probability of being alive against recency: customers as faint dots (an
+// evenly spaced sample of at most 1,500) and the mean per recency band as a line.
+func aliveChart(recency, alive []float64) (Chart, bool) {
+	var rs, as []float64
+	for i := range recency {
+		if !isNull(recency[i]) && !isNull(alive[i]) {
+			rs, as = append(rs, recency[i]), append(as, alive[i])
+		}
+	}
+	if len(rs) < 2 {
+		return Chart{}, false
+	}
+	hi := 0.0
+	for _, r := range rs {
+		hi = math.Max(hi, r)
+	}
+	hi = niceMax(math.Max(hi, 1), 6)
+	const bands = 20
+	sum, n := make([]float64, bands), make([]float64, bands)
+	for i, r := range rs {
+		k := max(0, min(bands-1, int(r/hi*bands)))
+		sum[k] += as[i]
+		n[k]++
+	}
+	const w, h = 560, 360
+	p := newPlot(w, h, 66, 16, 16, 54, 0, hi, 0, 1)
+	title := "Probability alive against recency"
+	s := newSVG(w, h, title)
+	yt := ticksOf(niceTicks(0, 1, 5), pct)
+	s.grid(p, yt)
+	step := max(1, len(rs)/1500)
+	s.raw(`<g class="dots">`)
+	for i := 0; i < len(rs); i += step {
+		s.raw(`<circle cx="%s" cy="%s" r="2"/>`, num(p.x.at(rs[i])), num(p.y.at(as[i])))
+	}
+	s.raw(`</g>`)
+	var xs, ys []float64
+	first, last := -1, -1
+	for k := range sum {
+		if n[k] > 0 {
+			xs, ys = append(xs, p.x.at((float64(k)+0.5)*hi/bands)), append(ys, p.y.at(sum[k]/n[k]))
+			if first < 0 {
+				first = k
+			}
+			last = k
+		}
+	}
+	s.polyline(xs, ys, "curve mean")
+	s.axes(p, ticksOf(niceTicks(0, hi, 6), func(x float64) string { return count(int64(x)) }), yt,
+		"recency: days since the last purchase", "probability alive (%)")
+	reading := fmt.Sprintf("Customers who bought in the last %s days are on average %s likely to be alive",
+		count(int64(math.Round(float64(first+1)*hi/bands))), pct(sum[first]/n[first]))
+	if last != first {
+		reading += fmt.Sprintf("; after %s days, %s", count(int64(math.Round(float64(last)*hi/bands))), pct(sum[last]/n[last]))
+	}
+	return Chart{ID: "alive", Title: title, Reading: reading + ".", SVG: s.String()}, true
+}
