@@ -79,7 +79,7 @@ func ParseCadence(every string, loc *time.Location) (*Cadence, error) {
 			loc, spec = l, strings.TrimSpace(expr)
 		}
 	}
-	// The schedule runs on wall-clock time, represented as UTC; see nextTick.
+	// The schedule runs on wall-clock time, represented as UTC; see NextTick.
 	s, err := cronParser.Parse("CRON_TZ=UTC " + spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: cadence %q is not day, week, month or a cron expression: %v", ErrConfig, every, err)
@@ -168,13 +168,6 @@ func addMonths(day int32, k int) int32 {
 
 func dayTime(day int32) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
 func timeDay(t time.Time) int32   { return int32(t.Unix() / 86400) }
-
-// localMidnight is the first instant of the civil day in loc (time.Date normalizes a midnight
-// that a DST change skips to the next valid instant).
-func localMidnight(day int32, loc *time.Location) time.Time {
-	y, m, d := dayTime(day).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
-}
 
 // wall is the local wall-clock reading of t in loc, as a UTC time.
 func wall(t time.Time, loc *time.Location) time.Time {
