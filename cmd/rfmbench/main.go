@@ -4,7 +4,9 @@
 //	go run ./cmd/rfmbench --customers 1000000 --transactions 20000000
 //
 // Sides: "rfm-native" and "rfm-duckdb" (the job's RFM and Pareto, engines native and duckdb),
-// "rfm-full" (every view on: clusters, CLV, …), and "duckdb-sql"
+// "rfm-full" (every view on: clusters, CLV, …), "duckdb-newest" and "polars" (Node peers in
+// cmd/rfmbench/peers: the newest DuckDB running the same SQL, and Polars' lazy API doing the
+// same job; install them with `npm ci --prefix cmd/rfmbench/peers`), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
 // go-duckdb v1.8.2 embeds). Each side runs in a child process of this binary, so its peak RSS
 // is its own. The data file is generated once into --dir and reused.
@@ -66,7 +68,8 @@ func bench() error {
 	stringIDs := flag.Bool("string-ids", false, "string customer ids")
 	dir := flag.String("dir", "bench/work", "where the data and outputs go")
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
-	sides := flag.String("sides", "rfm-native,duckdb-sql,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm ci` there first); sides whose peer is missing are skipped")
 	flag.Parse()
 
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
@@ -93,13 +96,22 @@ func bench() error {
 	var results []result
 	for _, side := range strings.Split(*sides, ",") {
 		r := result{side: side}
+		if node := nodePeer(side); node != "" {
+			if _, err := os.Stat(filepath.Join(*peers, "node_modules")); err != nil {
+				fmt.Printf("%s: skipped: no %s/node_modules (run npm ci --prefix %s)\n", side, *peers, *peers)
+				continue
+			}
+		}
 		for i := 0; i < *runs; i++ {
 			out := filepath.Join(*dir, "out-"+side)
 			os.RemoveAll(out)
-			cmd := exec.Command(self, "child", side, data, out, asOf)
+			cmd, err := sideCommand(self, side, *peers, data, out, asOf)
+			if err != nil {
+				return err
+			}
 			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 			start := time.Now()
-			err := cmd.Run()
+			err = cmd.Run()
 			el := time.Since(start).Seconds()
 			if err != nil {
 				r.err = err
@@ -113,17 +125,56 @@ func bench() error {
 		results = append(results, r)
 	}
 	fmt.Printf("\n%d rows, %d customers, %s ids, as of %s, %d runs each (median)\n", *transactions, *customers, kind, asOf, *runs)
-	fmt.Printf("%-12s %10s %12s %14s\n", "side", "seconds", "peak MB", "time ratio")
+	fmt.Printf("%-14s %9s %9s %9s %11s %11s\n", "side", "median s", "min s", "max s", "peak MB", "rfm/side")
 	base := results[0]
 	for _, r := range results {
 		if r.err != nil {
-			fmt.Printf("%-12s failed: %v\n", r.side, r.err)
+			fmt.Printf("%-14s failed: %v\n", r.side, r.err)
 			continue
 		}
-		fmt.Printf("%-12s %10.2f %12.0f %14.2f\n", r.side, r.median(), float64(r.maxRSS)/1e6, base.median()/r.median())
+		lo, hi := slices.Min(r.seconds), slices.Max(r.seconds)
+		fmt.Printf("%-14s %9.2f %9.2f %9.2f %11.0f %11.2f\n", r.side, r.median(), lo, hi, float64(r.maxRSS)/1e6, base.median()/r.median())
 	}
-	fmt.Printf("(time ratio = %s time / side time; below 1 means %s is slower)\n", base.side, base.side)
+	fmt.Printf("(rfm/side = %s median time / side median time: below 1 means %s is faster)\n", base.side, base.side)
 	return nil
+}
+
+// nodePeer names the Node script of a peer side, "" for the sides this binary runs itself.
+func nodePeer(side string) string {
+	switch side {
+	case "duckdb-newest":
+		return "duckdb.mjs"
+	case "polars":
+		return "polars.mjs"
+	}
+	return ""
+}
+
+// sideCommand returns the process that runs one side once.
+func sideCommand(self, side, peers, data, out, asOf string) (*exec.Cmd, error) {
+	switch nodePeer(side) {
+	case "":
+		return exec.Command(self, "child", side, data, out, asOf), nil
+	case "polars.mjs":
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, err
+		}
+		return exec.Command("node", filepath.Join(peers, "polars.mjs"), data, filepath.Join(out, "customers.parquet"), asOf), nil
+	default:
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, err
+		}
+		script := filepath.Join(out, "job.sql")
+		if err := os.WriteFile(script, []byte(peerScript(data, filepath.Join(out, "customers.parquet"), asOf)), 0o644); err != nil {
+			return nil, err
+		}
+		return exec.Command("node", filepath.Join(peers, "duckdb.mjs"), script), nil
+	}
+}
+
+// peerScript is sql/peer/rfm_job.sql for one run.
+func peerScript(data, output, asOf string) string {
+	return strings.NewReplacer("{{input}}", data, "{{output}}", output, "{{as_of}}", asOf).Replace(sqltext.Statement("peer/rfm_job"))
 }
 
 // child runs one side once: args are the data file, output directory and as-of date.
@@ -156,8 +207,7 @@ func child(side string, args []string) error {
 			return err
 		}
 		defer db.Close()
-		q := strings.NewReplacer("{{input}}", data, "{{output}}", filepath.Join(out, "customers.parquet"), "{{as_of}}", asOf).Replace(sqltext.Statement("peer/rfm_job"))
-		_, err = db.Exec(q)
+		_, err = db.Exec(peerScript(data, filepath.Join(out, "customers.parquet"), asOf))
 		return err
 	default:
 		return fmt.Errorf("unknown side %q", side)
