@@ -39,6 +39,9 @@ type InputConfig struct {
 	// partition directories allowed). Required.
 	Transactions string        `yaml:"transactions"`
 	Columns      ColumnsConfig `yaml:"columns"`
+	// ZeroNetIsPurchase counts orders whose net is exactly 0 (free items) as purchases;
+	// default false: a purchase is an order with net > 0.
+	ZeroNetIsPurchase bool `yaml:"zero_net_is_purchase"`
 }
 
 // ColumnsConfig maps each role to a column name in the input. Defaults: customer_id,

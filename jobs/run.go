@@ -221,14 +221,15 @@ func (r *runner) request(files []string) (engine.Request, error) {
 	cfg := r.cfg
 	loc, _ := cfg.Location()
 	req := engine.Request{
-		Files:      files,
-		Columns:    cfg.columns(),
-		AsOfDay:    r.asOfDay,
-		StartDay:   feature.NoDate,
-		Location:   loc,
-		MoneyScale: *cfg.Money.Scale,
-		Threads:    cfg.Limits.Threads,
-		TempDir:    cfg.Limits.TempDir,
+		Files:             files,
+		Columns:           cfg.columns(),
+		AsOfDay:           r.asOfDay,
+		StartDay:          feature.NoDate,
+		Location:          loc,
+		MoneyScale:        *cfg.Money.Scale,
+		ZeroNetIsPurchase: cfg.Input.ZeroNetIsPurchase,
+		Threads:           cfg.Limits.Threads,
+		TempDir:           cfg.Limits.TempDir,
 	}
 	if n := cfg.LookbackDays(); n > 0 {
 		req.StartDay = r.asOfDay - int32(n) + 1

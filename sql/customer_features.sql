@@ -1,13 +1,15 @@
 -- name: customer_features
 -- grain: one row per customer with at least one used row, ordered by customer_id (byte order)
--- parameters: those of classified_rows.sql, which {{classified_rows}} expands to
+-- parameters: those of classified_rows.sql, which {{classified_rows}} expands to, and
+--   $purchase_floor BIGINT
 -- output (the feature table of analytics/feature, money in integer minor units):
 --   customer_id VARCHAR, first_purchase INTEGER, last_purchase INTEGER (NULL: no purchase),
 --   frequency, orders, rows, purchase_days, monetary, purchase_value, first_day_value,
 --   cost BIGINT
 -- An order is a customer's rows sharing an order id; a row without an order id (no order column,
 -- or a NULL id) is its own order. Its day is its earliest row's day, its net the sum of its rows.
--- A purchase is an order with net > 0.
+-- A purchase is an order with net > $purchase_floor: 0, or −1 to count zero-value orders
+-- (minor units are integers, so net > −1 means net ≥ 0).
 WITH classified AS (
     {{classified_rows}}
 ),
@@ -25,14 +27,14 @@ orders AS (
 customers AS (
     SELECT
         customer_id,
-        min(day) FILTER (WHERE net > 0) AS first_purchase,
-        max(day) FILTER (WHERE net > 0) AS last_purchase,
-        count(*) FILTER (WHERE net > 0) AS frequency,
+        min(day) FILTER (WHERE net > $purchase_floor) AS first_purchase,
+        max(day) FILTER (WHERE net > $purchase_floor) AS last_purchase,
+        count(*) FILTER (WHERE net > $purchase_floor) AS frequency,
         count(*) AS orders,
         sum(rows) AS rows,
-        count(DISTINCT day) FILTER (WHERE net > 0) AS purchase_days,
+        count(DISTINCT day) FILTER (WHERE net > $purchase_floor) AS purchase_days,
         sum(net) AS monetary,
-        coalesce(sum(net) FILTER (WHERE net > 0), 0) AS purchase_value,
+        coalesce(sum(net) FILTER (WHERE net > $purchase_floor), 0) AS purchase_value,
         sum(cost) AS cost
     FROM orders
     GROUP BY customer_id
@@ -41,7 +43,7 @@ first_day AS (
     SELECT o.customer_id, sum(o.net) AS first_day_value
     FROM orders o
     JOIN customers c ON c.customer_id = o.customer_id AND o.day = c.first_purchase
-    WHERE o.net > 0
+    WHERE o.net > $purchase_floor
     GROUP BY o.customer_id
 )
 SELECT

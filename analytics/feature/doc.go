@@ -13,7 +13,9 @@
 //     every row is its own order). Its net is the sum of its rows' amounts; its day is the day of
 //     its earliest row.
 //   - Frequency counts the customer's orders with net > 0 ("purchases"); Orders counts all of
-//     them, returns and cancellations included.
+//     them, returns and cancellations included. (With the job's input.zero_net_is_purchase, an
+//     order with net = 0 is a purchase too, as the buy-till-you-die literature counts free
+//     items.)
 //   - Monetary is the sum of all the customer's amounts in the window: returns net against
 //     purchases. PurchaseValue sums only the nets of purchases.
 //   - FirstPurchase and LastPurchase are the earliest and latest days of a purchase; NoDate when

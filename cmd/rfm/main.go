@@ -48,6 +48,7 @@ var commands = []struct {
 }{
 	{"run", "compute every output of one as-of date", cmdRun},
 	{"demo", "generate demo data and run the whole job on it", cmdDemo},
+	{"evaluate", "check the CLV model on a calibration/holdout split", cmdEvaluate},
 	{"gen", "write synthetic transactions to Parquet", cmdGen},
 	{"version", "print the version", cmdVersion},
 }

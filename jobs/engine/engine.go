@@ -38,6 +38,9 @@ type Request struct {
 	// MoneyScale is the number of decimals in minor units (2 = cents). Each row's amount and
 	// cost are converted to minor units by rounding half away from zero.
 	MoneyScale int
+	// ZeroNetIsPurchase counts an order whose net is exactly 0 as a purchase (net ≥ 0 rather
+	// than net > 0), as the buy-till-you-die literature counts free items (CDNOW has some).
+	ZeroNetIsPurchase bool
 	// Threads bounds the engine's parallelism (0: all cores).
 	Threads int
 	// MemoryLimitBytes bounds the engine's memory where the engine supports it (0: default).

@@ -100,9 +100,10 @@ func open(req engine.Request) (*sql.DB, error) {
 
 // query holds the expanded classified_rows text and its bound parameters.
 type query struct {
-	conn       *sql.Conn
-	classified string
-	args       []any
+	conn          *sql.Conn
+	classified    string
+	args          []any
+	purchaseFloor int64 // a purchase has net > purchaseFloor
 }
 
 func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engine.Request) (*query, error) {
@@ -164,11 +165,15 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		start = int32(req.StartDay)
 	}
 	args = append(args, sql.Named("as_of_day", req.AsOfDay), sql.Named("start_day", start))
-	return &query{
+	q := &query{
 		conn:       conn,
 		classified: sqltext.Expand(sqltext.Statement("classified_rows"), vars),
 		args:       args,
-	}, nil
+	}
+	if req.ZeroNetIsPurchase {
+		q.purchaseFloor = -1
+	}
+	return q, nil
 }
 
 func (q *query) statement(name string) string {
@@ -225,7 +230,8 @@ func (q *query) rejected(ctx context.Context) ([]engine.Rejected, error) {
 // interface into a feature.Table.
 func (q *query) features(ctx context.Context) (*feature.Table, error) {
 	create := "CREATE OR REPLACE TEMP TABLE rfm_features AS " + q.statement("customer_features")
-	if _, err := q.conn.ExecContext(ctx, create, q.args...); err != nil {
+	args := append(append([]any{}, q.args...), sql.Named("purchase_floor", q.purchaseFloor))
+	if _, err := q.conn.ExecContext(ctx, create, args...); err != nil {
 		return nil, wrap("customer_features", err)
 	}
 	t := &feature.Table{}

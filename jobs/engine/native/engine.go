@@ -176,7 +176,7 @@ func (m *merger) add(p *partial) {
 
 func (m *merger) result(req *engine.Request) *engine.Result {
 	return &engine.Result{
-		Features: buildFeatures(m.orders, m.singles, req.MoneyScale, req.Columns.Cost != ""),
+		Features: buildFeatures(m.orders, m.singles, req.MoneyScale, req.Columns.Cost != "", req.ZeroNetIsPurchase),
 		Counts:   m.counts,
 		Rejected: slices.Concat(m.rejected...),
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/rfmjob/rfm/analytics/feature"
 )
 
-// purchase is an order with a positive net.
+// purchase is an order with a positive net (or a zero one, with Request.ZeroNetIsPurchase).
 type purchase struct {
 	customer int32 // rank of the customer id in byte order
 	day      int32
@@ -16,7 +16,11 @@ type purchase struct {
 
 // buildFeatures turns the merged orders into the feature table (see analytics/feature for the
 // definitions).
-func buildFeatures(orders map[orderKey]orderAcc, singles []single, scale int, hasCost bool) *feature.Table {
+func buildFeatures(orders map[orderKey]orderAcc, singles []single, scale int, hasCost, zeroIsPurchase bool) *feature.Table {
+	floor := int64(0) // a purchase has net > floor
+	if zeroIsPurchase {
+		floor = -1
+	}
 	index := map[string]int32{}
 	var ids []string
 	var sums [][4]int64 // orders, rows, monetary, cost
@@ -34,7 +38,7 @@ func buildFeatures(orders map[orderKey]orderAcc, singles []single, scale int, ha
 		s[1] += a.rows
 		s[2] += a.net
 		s[3] += a.cost
-		if a.net > 0 {
+		if a.net > floor {
 			purchases = append(purchases, purchase{customer: i, day: a.day, net: a.net})
 		}
 	}
