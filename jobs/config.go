@@ -31,7 +31,16 @@ type Config struct {
 
 	Clusters ClustersConfig `yaml:"clusters"`
 	CLV      CLVConfig      `yaml:"clv"`
+	Report   ReportConfig   `yaml:"report"`
 }
+
+// ReportConfig controls the HTML report written after each run
+// (DIR/report/as_of=…/index.html).
+type ReportConfig struct {
+	Enabled *bool `yaml:"enabled"` // default true
+}
+
+func (c ReportConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
 
 // InputConfig says where the transactions are and which columns play which role.
 type InputConfig struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/duckdb"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
+	"github.com/rfmjob/rfm/jobs/report"
 )
 
 // RunOptions are the run's collaborators; the zero value is ready to use.
@@ -176,6 +177,14 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 	m.FinishedAt = r.opts.Now().UTC().Format(time.RFC3339)
 	if err := st.commit(m); err != nil {
 		return nil, err
+	}
+	// The report reads the committed outputs back; the data stands without it, so a failure
+	// is logged, never a failed run.
+	if r.cfg.Report.enabled() {
+		if _, err := report.Build(cfg.Output.Dir, r.asOf); err != nil {
+			r.opts.Logger.Warn("report not written", "as_of", r.asOf, "err", err)
+		}
+		r.lap("report")
 	}
 	return m, nil
 }

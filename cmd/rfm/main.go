@@ -50,6 +50,7 @@ var commands = []struct {
 	{"demo", "generate demo data and run the whole job on it", cmdDemo},
 	{"evaluate", "check the CLV model on a calibration/holdout split", cmdEvaluate},
 	{"gen", "write synthetic transactions to Parquet", cmdGen},
+	{"report", "rebuild the HTML report of a date from its outputs", cmdReport},
 	{"version", "print the version", cmdVersion},
 }
 
