@@ -302,7 +302,13 @@ func TestClusters(t *testing.T) {
 	long := NewFrame(4).SetNumbers("cluster", []float64{0, 0, 1, 1}).SetStrings("name", []string{"big spenders", "big spenders", "typical", "typical"}).
 		SetNumbers("size", []float64{25, 25, 75, 75}).SetStrings("feature", []string{"recency_days", "monetary", "recency_days", "monetary"}).
 		SetNumbers("z", []float64{-0.5, 2.5, 0.2, -0.8})
-	for name, f := range map[string]*Frame{"wide": wide, "long": long} {
+	// The job's layout (jobs/outputs.go, clusters table): section, name, label, index, value.
+	sectioned := NewFrame(9).
+		SetStrings("section", []string{"profile", "profile", "centroid_z", "centroid_z", "profile", "centroid_z", "centroid_z", "standardization", "fit"}).
+		SetStrings("name", []string{"customers", "customer_share", "recency_days", "monetary", "customers", "recency_days", "monetary", "mean", "k"}).
+		SetStrings("label", []string{"big spenders", "big spenders", "big spenders", "big spenders", "typical", "typical", "typical", "recency_days", ""}).
+		SetNumbers("value", []float64{25, 0.25, -0.5, 2.5, 75, 0.2, -0.8, 190, 2})
+	for name, f := range map[string]*Frame{"wide": wide, "long": long, "sectioned": sectioned} {
 		t.Run(name, func(t *testing.T) {
 			features, profiles, ok := readClusters(f)
 			if !ok {
@@ -371,22 +377,45 @@ func TestQuantileSorted(t *testing.T) {
 }
 
 func TestAliveChart(t *testing.T) {
-	recency := []float64{0, 10, 50, 100, nan}
-	alive := []float64{1, 0.8, 0.5, 0.1, 0.9}
-	c, ok := aliveChart(recency, alive)
-	if !ok {
-		t.Fatal("got no chart")
+	// Five repeat customers at 1 day (p_alive 0.9), five at 98 days (0.2), five one-time buyers
+	// at 98 days (1, as BG/NBD has it) and two repeat customers at 50 days (0.5), one row null.
+	// hi = niceMax(98, 6) = 100: 20 bands of 5 days; band 0 holds day 1, band 19 day 98, band 10
+	// day 50 (fewer than 5 customers: no point on the line). Means by hand.
+	var rec, alive, freq []float64
+	add := func(k int, r, a, f float64) {
+		for i := 0; i < k; i++ {
+			rec, alive, freq = append(rec, r), append(alive, a), append(freq, f)
+		}
 	}
-	// hi = niceMax(100, 6) = 100, 20 bands of 5 days: band 0 holds 0 (mean 1), band 2 holds 10,
-	// band 10 holds 50, band 19 holds 100.
-	if n := len(pathPoints(t, c.SVG, "curve mean")); n != 4 {
-		t.Errorf("got %d band means, want 4", n)
+	add(5, 1, 0.9, 2)
+	add(5, 98, 0.2, 3)
+	add(5, 98, 1, 1)
+	add(2, 50, 0.5, 2)
+	add(1, nan, 0.5, 0)
+	tests := []struct {
+		name    string
+		freq    []float64
+		reading string
+	}{
+		{"repeat customers", freq, "Repeat customers who bought in the last 5 days are on average 90% likely to be alive; after 95 days, 20%."},
+		{"no frequency column", nil, "Customers who bought in the last 5 days are on average 90% likely to be alive; after 95 days, 60%."},
 	}
-	if want := "Customers who bought in the last 5 days are on average 100% likely to be alive; after 95 days, 10%."; c.Reading != want {
-		t.Errorf("got %q, want %q", c.Reading, want)
-	}
-	if n := strings.Count(c.SVG, `<circle`); n != 4 {
-		t.Errorf("got %d dots, want 4", n)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, ok := aliveChart(rec, alive, tc.freq)
+			if !ok {
+				t.Fatal("got no chart")
+			}
+			if n := len(pathPoints(t, c.SVG, "curve mean")); n != 2 {
+				t.Errorf("got %d band means, want 2", n)
+			}
+			if c.Reading != tc.reading {
+				t.Errorf("got %q, want %q", c.Reading, tc.reading)
+			}
+			if n := strings.Count(c.SVG, `<circle`); n != 17 {
+				t.Errorf("got %d dots, want 17", n)
+			}
+		})
 	}
 }
 
@@ -423,6 +452,7 @@ func TestFormat(t *testing.T) {
 		{"pct medium", pct(0.0742), "7.4%"},
 		{"pct small", pct(0.0042), "0.42%"},
 		{"pct negligible negative", pct(-0.00001), "0%"},
+		{"pct almost all", pct(0.99887), "99.8%"},
 		{"decimal", decimal(-0.126, 2), "−0.13"},
 	}
 	for _, tc := range tests {
@@ -450,5 +480,30 @@ func TestNiceTicks(t *testing.T) {
 		if strings.Join(got, " ") != tc.want {
 			t.Errorf("niceTicks(%v, %v, %d): got %v, want %s", tc.lo, tc.hi, tc.n, got, tc.want)
 		}
+	}
+}
+
+func TestSegmentChart(t *testing.T) {
+	// 100 customers and 1,000 of revenue (by hand): Champions 5% of customers make 40% of
+	// revenue (ratio 8); Tiny is 0.5% with 10% (ratio 20, but below 1% of customers); Lost is
+	// 94.5% with 50%; an empty segment is left out.
+	f := NewFrame(4).SetStrings("segment", []string{"Champions", "Tiny", "Empty", "Lost"}).
+		SetNumbers("customers", []float64{10, 1, 0, 189}).SetNumbers("revenue", []float64{400, 100, 0, 500})
+	rows, ok := segmentRows(f)
+	if !ok {
+		t.Fatal("got no rows")
+	}
+	if len(rows) != 3 {
+		t.Fatalf("got %d segments, want 3 (the empty one left out)", len(rows))
+	}
+	c := segmentChart(rows)
+	if want := "Champions are 5% of customers and make 40% of revenue."; c.Reading != want {
+		t.Errorf("got %q, want %q", c.Reading, want)
+	}
+	if n := strings.Count(c.SVG, `class="bar"`); n != 6 {
+		t.Errorf("got %d bars, want 2 per segment = 6", n)
+	}
+	if _, ok := segmentRows(NewFrame(1).SetStrings("segment", []string{"x"})); ok {
+		t.Error("got rows without customers and revenue columns, want none")
 	}
 }

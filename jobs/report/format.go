@@ -68,6 +68,8 @@ func pct(share float64) string {
 	switch {
 	case a < 0.005:
 		return "0%"
+	case a >= 99.5 && a < 100:
+		return sign + strconv.FormatFloat(math.Floor(a*10)/10, 'f', 1, 64) + "%" // 99.9%, never a false 100%
 	case a >= 9.95:
 		return sign + strconv.FormatFloat(a, 'f', 0, 64) + "%"
 	case a >= 0.995:

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"strconv"
 )
 
 // Section is a titled group of charts on the page.
@@ -58,7 +59,7 @@ func Sections(d *Data) []Section {
 	if rows, ok := segmentRows(t["segments"]); ok {
 		seg = segmentChart(rows)
 	}
-	add("rfm", "Recency, frequency, monetary", rf, rfm, seg)
+	add("rfm", "Recency, frequency, monetary", rf, rfm)
 
 	pt, okP := readPareto(t["pareto"])
 	var lorenz, whale Chart
@@ -66,6 +67,8 @@ func Sections(d *Data) []Section {
 		lorenz = opt(lorenzChart(pt))
 		whale = opt(whaleChart(pt))
 	}
+	add("concentration", "Segments and concentration", seg, lorenz)
+
 	var pyramid, cts Chart
 	tiers, okT := tierRows(t["tiers"])
 	if okT {
@@ -74,7 +77,7 @@ func Sections(d *Data) []Section {
 	if cells, ok := ctsCells(t["cost_to_serve"]); ok {
 		cts = ctsChart(cells, tierNames(tiers))
 	}
-	add("value", "Concentration and profitability", lorenz, whale, pyramid, cts)
+	add("profit", "Profitability", pyramid, whale, cts)
 
 	var mig Chart
 	if m, ok := readMigration(t["migration"], tierNames(tiers)); ok {
@@ -93,7 +96,8 @@ func Sections(d *Data) []Section {
 	pa, okA := cust.Numbers("p_alive")
 	rec, okRec := cust.Numbers("recency_days")
 	if okA && okRec {
-		alive = opt(aliveChart(rec, pa))
+		freq, _ := cust.Numbers("frequency")
+		alive = opt(aliveChart(rec, pa, freq))
 	}
 	add("predicted", "Predicted value", clv, alive)
 
@@ -150,7 +154,7 @@ func KeyFigures(d *Data) []Figure {
 		gini, ok = d.Manifest.Highlights.Gini, true
 	}
 	if ok {
-		out = append(out, Figure{"Gini", decimal(gini, 2), "0 = everyone spends alike, 1 = one customer has it all"})
+		out = append(out, Figure{"Gini", strconv.FormatFloat(gini, 'f', 2, 64), "0 = everyone spends alike, 1 = one customer has it all"})
 	}
 	if a, ok := cust.Numbers("p_alive"); ok {
 		alive := sum(a)

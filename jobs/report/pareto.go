@@ -111,7 +111,7 @@ func lorenzChart(pt paretoTable) (Chart, bool) {
 	}
 	reading := fmt.Sprintf("The top 20%% of customers make %s of revenue", pct(top20))
 	if g, ok := pt.metric("gini"); ok {
-		reading += fmt.Sprintf("; Gini %s", decimal(g, 2))
+		reading += fmt.Sprintf("; Gini %.2f", g)
 	}
 	if okN && okA && n > 0 {
 		reading += fmt.Sprintf("; class A (%s of customers) makes 80%%", pct(a/n))

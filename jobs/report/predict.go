@@ -15,18 +15,29 @@ type clusterProfile struct {
 	z     []float64 // per feature, in standard deviations from the mean
 }
 
-// readClusters reads cluster profiles from the clusters table: one row per cluster with
-// z_<feature> (or <feature>_z) columns, or long form with feature and z columns. Names come
-// from cluster_name or name, else "cluster <n>"; sizes from customers or size. Rows of
-// other kinds (a kind/section column not equal to "profile") are skipped.
+// readClusters reads cluster profiles from the clusters table, in one of three layouts:
+//
+//   - sectioned long form, as the job writes it: columns section, name, label, value (and
+//     index); rows with section = 'centroid_z' give the z-score (value) of feature name for
+//     the cluster label, rows with section = 'profile' and name = 'customers' its size;
+//   - one row per cluster with z_<feature> (or <feature>_z) columns, the name in cluster_name
+//     or name, the size in customers or size;
+//   - long form with feature and z columns beside those name and size columns.
+//
+// Clusters keep their first-appearance order.
 func readClusters(t *Frame) (features []string, profiles []clusterProfile, ok bool) {
+	if section, ok := t.Strings("section"); ok {
+		name, ok1 := t.Strings("name")
+		label, ok2 := t.Strings("label")
+		value, ok3 := t.Numbers("value")
+		if !ok1 || !ok2 || !ok3 {
+			return nil, nil, false
+		}
+		return finishClusters(clusterSections(section, name, label, value))
+	}
 	name, hasName := t.firstStrings("cluster_name", "name")
 	id, hasID := t.Numbers("cluster")
 	size, _ := t.firstNumbers("customers", "size")
-	use := func(int) bool { return true }
-	if kind, ok := t.firstStrings("kind", "section"); ok {
-		use = func(i int) bool { return kind[i] == "" || kind[i] == "profile" || kind[i] == "profiles" }
-	}
 	label := func(i int) string {
 		switch {
 		case hasName && name[i] != "":
@@ -36,89 +47,111 @@ func readClusters(t *Frame) (features []string, profiles []clusterProfile, ok bo
 		}
 		return fmt.Sprintf("cluster %d", i)
 	}
-	byLabel := map[string]int{}
-	get := func(i int) *clusterProfile {
-		l := label(i)
-		j, ok := byLabel[l]
-		if !ok {
-			j = len(profiles)
-			byLabel[l] = j
-			profiles = append(profiles, clusterProfile{name: l, size: math.NaN()})
-		}
-		if size != nil && !isNull(size[i]) {
-			profiles[j].size = size[i]
-		}
-		return &profiles[j]
-	}
+	b := newClusterBuilder()
 	if feat, ok := t.Strings("feature"); ok {
 		z, okZ := t.firstNumbers("z", "centroid_z", "standardized")
 		if !okZ {
 			return nil, nil, false
 		}
 		for i := range feat {
-			if !use(i) || feat[i] == "" {
-				continue
+			if feat[i] != "" {
+				b.setZ(label(i), feat[i], z[i])
 			}
-			if !contains(features, feat[i]) {
-				features = append(features, feat[i])
-			}
-		}
-		for i := range feat {
-			if !use(i) || feat[i] == "" {
-				continue
-			}
-			p := get(i)
-			if p.z == nil {
-				p.z = make([]float64, len(features))
-				for k := range p.z {
-					p.z[k] = math.NaN()
-				}
-			}
-			for k, f := range features {
-				if f == feat[i] {
-					p.z[k] = z[i]
-				}
+			if size != nil {
+				b.setSize(label(i), size[i])
 			}
 		}
-	} else {
-		var cols [][]float64
-		for _, c := range t.Columns() {
-			f, okP := strings.CutPrefix(c, "z_")
-			if !okP {
-				f, okP = strings.CutSuffix(c, "_z")
-			}
-			if v, isNum := t.Numbers(c); okP && isNum {
-				features = append(features, f)
-				cols = append(cols, v)
-			}
+		return finishClusters(b)
+	}
+	for _, c := range t.Columns() {
+		f, okP := strings.CutPrefix(c, "z_")
+		if !okP {
+			f, okP = strings.CutSuffix(c, "_z")
 		}
-		for i := 0; i < t.Len(); i++ {
-			if !use(i) || len(cols) == 0 {
-				continue
-			}
-			p := get(i)
-			p.z = make([]float64, len(cols))
-			for k, v := range cols {
-				p.z[k] = v[i]
+		if v, isNum := t.Numbers(c); okP && isNum {
+			for i := range v {
+				b.setZ(label(i), f, v[i])
 			}
 		}
 	}
-	if len(features) == 0 || len(profiles) == 0 {
+	for i := 0; size != nil && i < t.Len(); i++ {
+		b.setSize(label(i), size[i])
+	}
+	return finishClusters(b)
+}
+
+// clusterSections reads the job's sectioned clusters table.
+func clusterSections(section, name, label []string, value []float64) *clusterBuilder {
+	b := newClusterBuilder()
+	for i := range section {
+		switch {
+		case section[i] == "centroid_z" && name[i] != "" && label[i] != "":
+			b.setZ(label[i], name[i], value[i])
+		case section[i] == "profile" && name[i] == "customers" && label[i] != "":
+			b.setSize(label[i], value[i])
+		}
+	}
+	return b
+}
+
+// clusterBuilder collects z-scores and sizes by cluster and feature in first-appearance order.
+type clusterBuilder struct {
+	features, clusters []string
+	z                  map[[2]string]float64
+	size               map[string]float64
+}
+
+func newClusterBuilder() *clusterBuilder {
+	return &clusterBuilder{z: map[[2]string]float64{}, size: map[string]float64{}}
+}
+
+func (b *clusterBuilder) setZ(cluster, feature string, z float64) {
+	if !contains(b.features, feature) {
+		b.features = append(b.features, feature)
+	}
+	if !contains(b.clusters, cluster) {
+		b.clusters = append(b.clusters, cluster)
+	}
+	b.z[[2]string{cluster, feature}] = z
+}
+
+func (b *clusterBuilder) setSize(cluster string, n float64) {
+	if !isNull(n) {
+		b.size[cluster] = n
+	}
+}
+
+// finishClusters turns the collected values into profiles with customer shares; a cluster
+// without a z-score for a feature has NaN there.
+func finishClusters(b *clusterBuilder) ([]string, []clusterProfile, bool) {
+	if len(b.features) == 0 || len(b.clusters) == 0 {
 		return nil, nil, false
 	}
 	total := 0.0
-	for _, p := range profiles {
-		if !isNull(p.size) {
-			total += p.size
+	for _, c := range b.clusters {
+		if n, ok := b.size[c]; ok {
+			total += n
 		}
 	}
-	for i := range profiles {
-		profiles[i].share = math.NaN()
-		if total > 0 && !isNull(profiles[i].size) {
-			profiles[i].share = profiles[i].size / total
+	profiles := make([]clusterProfile, len(b.clusters))
+	for i, c := range b.clusters {
+		p := clusterProfile{name: c, size: math.NaN(), share: math.NaN(), z: make([]float64, len(b.features))}
+		if n, ok := b.size[c]; ok {
+			p.size = n
+			if total > 0 {
+				p.share = n / total
+			}
 		}
+		for k, f := range b.features {
+			z, ok := b.z[[2]string{c, f}]
+			if !ok {
+				z = math.NaN()
+			}
+			p.z[k] = z
+		}
+		profiles[i] = p
 	}
-	return features, profiles, true
+	return b.features, profiles, true
 }
 
 // snakeChart draws every cluster's standardized centroid as a line across the features (a
@@ -197,7 +230,7 @@ func snakeChart(features []string, profiles []clusterProfile) Chart {
 
 // finite returns the non-null values of v.
 func finite(v []float64) []float64 {
-	var out []float64
+	out := make([]float64, 0, len(v))
 	for _, x := range v {
 		if !isNull(x) && !math.IsInf(x, 0) {
 			out = append(out, x)
@@ -288,12 +321,17 @@ func clvChart(clv []float64) (Chart, bool) {
 }
 
 // aliveChart draws the probability of being alive against recency: customers as faint dots (an
-// evenly spaced sample of at most 1,500) and the mean per recency band as a line.
-func aliveChart(recency, alive []float64) (Chart, bool) {
-	var rs, as []float64
+// evenly spaced sample of at most 1,500) and the mean per recency band as a line, over bands of
+// at least 5 customers. When frequency is given the line is the mean of repeat customers
+// (frequency ≥ 2) only: BG/NBD holds a customer without a repeat purchase alive with
+// probability 1 whatever their recency, which would bend the line up at long recencies.
+func aliveChart(recency, alive, frequency []float64) (Chart, bool) {
+	rs, as := make([]float64, 0, len(recency)), make([]float64, 0, len(recency))
+	repeat := make([]bool, 0, len(recency))
 	for i := range recency {
 		if !isNull(recency[i]) && !isNull(alive[i]) {
 			rs, as = append(rs, recency[i]), append(as, alive[i])
+			repeat = append(repeat, frequency == nil || frequency[i] >= 2)
 		}
 	}
 	if len(rs) < 2 {
@@ -304,17 +342,24 @@ func aliveChart(recency, alive []float64) (Chart, bool) {
 		hi = math.Max(hi, r)
 	}
 	hi = niceMax(math.Max(hi, 1), 6)
-	const bands = 20
+	const bands, minBand = 20, 5
 	sum, n := make([]float64, bands), make([]float64, bands)
 	for i, r := range rs {
-		k := max(0, min(bands-1, int(r/hi*bands)))
-		sum[k] += as[i]
-		n[k]++
+		if repeat[i] {
+			k := max(0, min(bands-1, int(r/hi*bands)))
+			sum[k] += as[i]
+			n[k]++
+		}
 	}
 	const w, h = 560, 360
-	p := newPlot(w, h, 66, 16, 16, 54, 0, hi, 0, 1)
+	p := newPlot(w, h, 66, 16, 26, 54, 0, hi, 0, 1)
 	title := "Probability alive against recency"
 	s := newSVG(w, h, title)
+	who := "mean"
+	if frequency != nil {
+		who = "mean of repeat customers"
+	}
+	legend(s, p.left, 14, []string{"customer", who}, []string{"#9ec5e4", colour(5)})
 	yt := ticksOf(niceTicks(0, 1, 5), pct)
 	s.grid(p, yt)
 	step := max(1, len(rs)/1500)
@@ -326,7 +371,7 @@ func aliveChart(recency, alive []float64) (Chart, bool) {
 	var xs, ys []float64
 	first, last := -1, -1
 	for k := range sum {
-		if n[k] > 0 {
+		if n[k] >= minBand {
 			xs, ys = append(xs, p.x.at((float64(k)+0.5)*hi/bands)), append(ys, p.y.at(sum[k]/n[k]))
 			if first < 0 {
 				first = k
@@ -334,13 +379,30 @@ func aliveChart(recency, alive []float64) (Chart, bool) {
 			last = k
 		}
 	}
-	s.polyline(xs, ys, "curve mean")
+	if len(xs) > 1 {
+		s.polyline(xs, ys, "curve mean")
+	}
 	s.axes(p, ticksOf(niceTicks(0, hi, 6), func(x float64) string { return count(int64(x)) }), yt,
 		"recency: days since the last purchase", "probability alive (%)")
-	reading := fmt.Sprintf("Customers who bought in the last %s days are on average %s likely to be alive",
-		count(int64(math.Round(float64(first+1)*hi/bands))), pct(sum[first]/n[first]))
-	if last != first {
-		reading += fmt.Sprintf("; after %s days, %s", count(int64(math.Round(float64(last)*hi/bands))), pct(sum[last]/n[last]))
+	reading := fmt.Sprintf("Half of these customers are at least %s likely to be alive.", pct(median(as)))
+	if first >= 0 {
+		subject := "Customers"
+		if frequency != nil {
+			subject = "Repeat customers"
+		}
+		reading = fmt.Sprintf("%s who bought in the last %s days are on average %s likely to be alive", subject,
+			count(int64(math.Round(float64(first+1)*hi/bands))), pct(sum[first]/n[first]))
+		if last != first {
+			reading += fmt.Sprintf("; after %s days, %s", count(int64(math.Round(float64(last)*hi/bands))), pct(sum[last]/n[last]))
+		}
+		reading += "."
 	}
-	return Chart{ID: "alive", Title: title, Reading: reading + ".", SVG: s.String()}, true
+	return Chart{ID: "alive", Title: title, Reading: reading, SVG: s.String()}, true
+}
+
+// median is the type-7 median of v (which it does not modify).
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return quantileSorted(s, 0.5)
 }

@@ -64,7 +64,9 @@ func rfHeatmap(g rfGrid, monetary bool) Chart {
 		title, id = "Mean monetary value by recency and frequency score", "rf-monetary"
 	}
 	s := newSVG(w, h, title)
-	var top float64
+	// Counts shade linearly; means, skewed like money, on a log scale between the lowest and
+	// highest positive mean, so that one rich cell does not wash out the others.
+	top, bottom := 0.0, math.Inf(1)
 	for r := 0; r < g.bins; r++ {
 		for f := 0; f < g.bins; f++ {
 			v := float64(g.count[r][f])
@@ -73,7 +75,22 @@ func rfHeatmap(g rfGrid, monetary bool) Chart {
 			}
 			if !isNull(v) {
 				top = math.Max(top, v)
+				if v > 0 {
+					bottom = math.Min(bottom, v)
+				}
 			}
+		}
+	}
+	shade := func(v float64) float64 {
+		switch {
+		case isNull(v) || v <= 0 || top <= 0:
+			return 0
+		case !monetary:
+			return v / top
+		case top == bottom:
+			return 1
+		default:
+			return 0.08 + 0.92*math.Log(v/bottom)/math.Log(top/bottom)
 		}
 	}
 	cw, ch := p.width/b, p.height/b
@@ -85,10 +102,7 @@ func rfHeatmap(g rfGrid, monetary bool) Chart {
 				v = g.mean(r, f)
 				label = money(v)
 			}
-			t := 0.0
-			if top > 0 && !isNull(v) {
-				t = math.Max(v, 0) / top
-			}
+			t := shade(v)
 			x, y := p.x.at(float64(f)+0.5), p.y.at(float64(r)+1.5)
 			s.rect(x+1, y+1, cw-2, ch-2, ramp(t), fmt.Sprintf(` class="cell" data-r="%d" data-f="%d" data-count="%d"`, r+1, f+1, g.count[r][f]),
 				fmt.Sprintf("R %d × F %d: %s customers, mean monetary %s", r+1, f+1, count(g.count[r][f]), money(g.mean(r, f))))
@@ -219,9 +233,11 @@ func segmentChart(rows []segmentRow) Chart {
 		s.text(math.Max(p.x.at(r.revShare), x0)+4, y+27, "start", "value", pct(r.revShare))
 	}
 	s.axes(p, xt, nil, "share of all customers / of total revenue (%)", "segment")
+	// The reading names the segment that earns most above its size: the largest ratio of
+	// revenue share to customer share among segments of at least 1% of customers.
 	top := rows[0]
 	for _, r := range rows {
-		if r.revShare > top.revShare {
+		if r.customerShare >= 0.01 && (top.customerShare < 0.01 || r.revShare/r.customerShare > top.revShare/top.customerShare) {
 			top = r
 		}
 	}
