@@ -32,6 +32,8 @@ type Config struct {
 	Clusters ClustersConfig `yaml:"clusters"`
 	CLV      CLVConfig      `yaml:"clv"`
 	Report   ReportConfig   `yaml:"report"`
+	Profit   ProfitConfig   `yaml:"profit"`
+	Tiers    TiersConfig    `yaml:"tiers"`
 }
 
 // ReportConfig controls the HTML report written after each run
@@ -160,6 +162,7 @@ func LoadConfig(path string, env []string) (*Config, error) {
 		// Relative input paths in a config file are relative to the file, so a job definition
 		// can travel with its data.
 		cfg.Input.Transactions = relativeTo(filepath.Dir(path), cfg.Input.Transactions)
+		cfg.Profit.Activities.Path = relativeTo(filepath.Dir(path), cfg.Profit.Activities.Path)
 	}
 	if err := applyEnv(&cfg, env); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -412,6 +415,7 @@ func (c *Config) Validate() error {
 			bad("limits.memory_limit: %v", err)
 		}
 	}
+	errs = append(errs, c.validateProfit()...)
 	if len(errs) == 0 {
 		return nil
 	}

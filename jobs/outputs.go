@@ -33,7 +33,7 @@ type table struct {
 }
 
 func (o outputs) writeAll(st *stage, t *feature.Table, s *rfm.Scores, segs []rfm.SegmentSummary, p *pareto.Result, rejected []engine.Rejected, views []view) ([]Output, error) {
-	tables := []table{o.customers(t, s, p), o.segments(segs), o.pareto(p), o.rejected(rejected)}
+	tables := []table{o.customers(t, s, p), o.segments(segs), o.pareto(p, extraParetoRows(views)), o.rejected(rejected)}
 	for _, v := range views {
 		tables[0].cols = append(tables[0].cols, v.customerColumns()...)
 		tables = append(tables, v.tables()...)
@@ -111,8 +111,9 @@ func (o outputs) segments(sum []rfm.SegmentSummary) table {
 
 // pareto writes the summary figures and the Lorenz curve as one long table:
 // curve "summary" rows carry a metric and its value; curve "lorenz" rows carry a customer share
-// and the value share of the poorest customers up to it.
-func (o outputs) pareto(p *pareto.Result) table {
+// and the value share of the poorest customers up to it; views add rows of their own (the
+// profit view's whale curve).
+func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
 	var curve, metric []string
 	var x, y []float64
 	add := func(c, m string, cx, v float64) {
@@ -136,6 +137,9 @@ func (o outputs) pareto(p *pareto.Result) table {
 	add("summary", "gini", 0, s.Gini)
 	for _, pt := range p.Lorenz {
 		add("lorenz", "value_share", pt.CustomerShare, pt.ValueShare)
+	}
+	for _, r := range extra {
+		add(r.curve, r.metric, r.customerShare, r.value)
 	}
 	return table{TablePareto, len(curve), []pq.Column{
 		pq.ConstDate("as_of", o.asOfDay),

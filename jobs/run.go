@@ -204,7 +204,16 @@ func (r *runner) views(ctx context.Context, t *feature.Table) ([]view, error) {
 			views = append(views, v)
 		}
 	}
-	cl, err := r.clusterStage(t, nil)
+	pv, err := r.profitStage(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	add(pv)
+	r.lap("profit")
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+	cl, err := r.clusterStage(t, pv.profitMajor())
 	if err != nil {
 		return nil, fmt.Errorf("clusters: %w", err)
 	}
