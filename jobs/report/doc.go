@@ -25,10 +25,12 @@
 //     Σ customers.profit, top-20% share and Gini (pareto summary, else the manifest's
 //     highlights), customers alive = Σ customers.p_alive (the expected number).
 //   - R × F heatmaps (customers.r_score, f_score; monetary): customers per cell as a share of
-//     the scored customers, and mean monetary per cell. The grid is bins × bins, bins the
-//     highest score present; customers with a null score (no purchase) are left out.
+//     the scored customers (shaded linearly), and mean monetary per cell (shaded on a log scale
+//     between the lowest and highest positive mean). The grid is bins × bins, bins the highest
+//     score present; customers with a null score (no purchase) are left out.
 //   - Segments (segments.segment, customers, revenue): each segment's share of customers and
-//     of revenue; segments without customers are left out.
+//     of revenue; segments without customers are left out. The reading names the segment with
+//     the highest revenue share per customer share among segments of at least 1% of customers.
 //   - Lorenz curve (pareto rows with curve = 'lorenz': customer_share, value) over the line
 //     of equality, with the ABC classes as bands: C = [0, 1 − (a+b)/n], B, A = [1 − a/n, 1],
 //     from the summary metrics customers, a_customers, b_customers; the reading quotes
@@ -46,12 +48,18 @@
 //     count; rows with matrix (or kind) = 'tier' when that column exists): the tier × tier
 //     matrix shaded by row share; states in the tiers table's order, outside states (named
 //     "(…)" or "outside") last. Reading: kept / up / down among customers tiered on both dates.
-//   - Cluster snake plot (clusters: cluster_name | name, customers | size, and z_<feature> or
-//     <feature>_z columns, or long form feature + z): standardized centroids per feature.
+//   - Cluster snake plot: standardized centroids per feature, from the job's clusters table
+//     (section, name, label, value: rows with section 'centroid_z' give feature name's z-score
+//     for cluster label, section 'profile' with name 'customers' its size), or from one row
+//     per cluster (cluster_name | name, customers | size, z_<feature> or <feature>_z columns),
+//     or long form (feature, z).
 //   - CLV distribution (customers.clv): 24 equal bins from min(0, min) to the type-7 99th
 //     percentile, the last bin holding everything above.
 //   - p_alive against recency (customers.p_alive, recency_days): an evenly spaced sample of at
-//     most 1,500 customers as dots and the mean p_alive in 20 equal recency bands as a line.
+//     most 1,500 customers as dots and the mean p_alive in 20 equal recency bands (of at least
+//     5 customers) as a line. With customers.frequency the line averages repeat customers
+//     (frequency ≥ 2) only: BG/NBD gives a customer without a repeat purchase p_alive = 1 at
+//     any recency (Fader, Hardie & Lee 2005), which would bend the line up at the far end.
 //   - Data quality (manifest rows): used, rejected by reason (largest first), after the as-of
 //     date and before the window, each with its count and share of the rows read.
 //
