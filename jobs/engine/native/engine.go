@@ -56,67 +56,44 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
+	parts := make([]*partition, threads)
+	for i := range parts {
+		parts[i] = newPartition()
+	}
 	threads = max(1, min(threads, len(tasks)))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	todo := make(chan task)
-	done := make(chan result)
+	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts}
+	cnt, rejected, err := pl.run(ctx, func(p *partition, part int, b *batch) { p.add(b, part) })
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(parts, func(p *partition) bool { return len(p.failed) > 0 }) {
+		gs := make([]general, len(parts))
+		for i := range gs {
+			gs[i].orders = map[generalKey]generalOrder{}
+		}
+		if _, _, err := pl.run(ctx, func(p *partition, part int, b *batch) { p.addGeneral(b, part, &gs[part]) }); err != nil {
+			return nil, err
+		}
+		for i, p := range parts {
+			p.recompute(&gs[i])
+		}
+	}
 	var wg sync.WaitGroup
-	for range threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range todo {
-				p, err := scanGroup(ctx, &req, &files[t.file], opened[t.file], t)
-				select {
-				case done <- result{p, err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+	for _, p := range parts {
+		wg.Go(p.finish)
 	}
-	go func() {
-		defer close(todo)
-		for _, t := range tasks {
-			select {
-			case todo <- t:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-
-	m := newMerger(len(tasks))
-	var firstErr error
-	for res := range done {
-		if res.err != nil {
-			if firstErr == nil {
-				firstErr = res.err
-				cancel()
-			}
-			continue
-		}
-		if firstErr == nil {
-			m.add(res.p)
+	wg.Wait()
+	res := &engine.Result{
+		Features: buildFeatures(parts, req.MoneyScale, req.Columns.Cost != ""),
+		Counts:   engine.Counts{Read: cnt.read, Used: cnt.used, AfterAsOf: cnt.afterAsOf, BeforeWindow: cnt.beforeWindow, Rejected: map[string]int64{}},
+		Rejected: rejected,
+	}
+	for i, n := range cnt.rejected {
+		if n > 0 {
+			res.Counts.Rejected[rejectReasons[i]] = n
 		}
 	}
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return m.result(&req), nil
-}
-
-type result struct {
-	p   *partial
-	err error
+	return res, nil
 }
 
 // openFile opens a file for reading its pages.
@@ -136,48 +113,4 @@ func openFile(path string) (*os.File, *parquet.File, error) {
 		return nil, nil, fmt.Errorf("%w: %s: %v", ErrOpen, path, err)
 	}
 	return r, pf, nil
-}
-
-// merger combines partial results. Orders and sums are merged as partials arrive (addition and
-// minimum do not depend on the order); rejected rows are kept per task and concatenated in task
-// order at the end, so the result is the same for any number of workers.
-type merger struct {
-	orders   map[orderKey]orderAcc
-	singles  []single
-	counts   engine.Counts
-	rejected [][]engine.Rejected
-}
-
-func newMerger(tasks int) *merger {
-	return &merger{orders: map[orderKey]orderAcc{}, counts: engine.Counts{Rejected: map[string]int64{}},
-		rejected: make([][]engine.Rejected, tasks)}
-}
-
-func (m *merger) add(p *partial) {
-	if len(p.orders) > len(m.orders) {
-		m.orders, p.orders = p.orders, m.orders // insert the smaller map into the larger
-	}
-	for k, a := range p.orders {
-		if prev, ok := m.orders[k]; ok {
-			a.add(prev)
-		}
-		m.orders[k] = a
-	}
-	m.singles = append(m.singles, p.singles...)
-	m.counts.Read += p.counts.Read
-	m.counts.Used += p.counts.Used
-	m.counts.AfterAsOf += p.counts.AfterAsOf
-	m.counts.BeforeWindow += p.counts.BeforeWindow
-	for r, n := range p.counts.Rejected {
-		m.counts.Rejected[r] += n
-	}
-	m.rejected[p.task] = p.rejected
-}
-
-func (m *merger) result(req *engine.Request) *engine.Result {
-	return &engine.Result{
-		Features: buildFeatures(m.orders, m.singles, req.MoneyScale, req.Columns.Cost != "", req.ZeroNetIsPurchase),
-		Counts:   m.counts,
-		Rejected: slices.Concat(m.rejected...),
-	}
 }

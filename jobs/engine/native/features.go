@@ -3,88 +3,124 @@ package native
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 )
 
-// purchase is an order with a positive net (or a zero one, with Request.ZeroNetIsPurchase).
-type purchase struct {
-	customer int32 // rank of the customer id in byte order
-	day      int32
-	net      int64
+// customerRef is a customer's partition and slot, packed as partition<<32 | slot, with the key
+// its id sorts by.
+type customerRef struct {
+	key uint64
+	ref uint64
 }
 
-// buildFeatures turns the merged orders into the feature table (see analytics/feature for the
-// definitions).
-func buildFeatures(orders map[orderKey]orderAcc, singles []single, scale int, hasCost, zeroIsPurchase bool) *feature.Table {
-	floor := int64(0) // a purchase has net > floor
-	if zeroIsPurchase {
-		floor = -1
+// buildFeatures turns the partitions' accounts into the feature table, sorted by customer id in
+// byte order. Numeric ids below 10^15 in magnitude sort by decimalKey, without formatting them
+// first; larger ones sort by their text.
+func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
+	n := 0
+	for _, p := range parts {
+		n += len(p.accounts)
 	}
-	index := map[string]int32{}
-	var ids []string
-	var sums [][4]int64 // orders, rows, monetary, cost
-	var purchases []purchase
-	add := func(customer string, a orderAcc) {
-		i, ok := index[customer]
-		if !ok {
-			i = int32(len(ids))
-			index[customer] = i
-			ids = append(ids, customer)
-			sums = append(sums, [4]int64{})
-		}
-		s := &sums[i]
-		s[0]++
-		s[1] += a.rows
-		s[2] += a.net
-		s[3] += a.cost
-		if a.net > floor {
-			purchases = append(purchases, purchase{customer: i, day: a.day, net: a.net})
+	refs := make([]customerRef, 0, n)
+	for i, p := range parts {
+		for s := range p.accounts {
+			refs = append(refs, customerRef{ref: uint64(i)<<32 | uint64(s)})
 		}
 	}
-	for k, a := range orders {
-		add(k.customer, a)
+	at := func(r customerRef) (*partition, int) { return parts[r.ref>>32], int(uint32(r.ref)) }
+	stringIDs := false
+	for _, p := range parts {
+		stringIDs = stringIDs || p.names != nil
 	}
-	for _, s := range singles {
-		add(s.customer, orderAcc{day: s.day, net: s.net, cost: s.cost, rows: 1})
-	}
-
-	order := make([]int32, len(ids)) // customer indexes in byte order of their ids
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(ids[a], ids[b]) })
-	rank := make([]int32, len(ids))
-	for r, i := range order {
-		rank[i] = int32(r)
-	}
-	for i := range purchases {
-		purchases[i].customer = rank[purchases[i].customer]
-	}
-	slices.SortFunc(purchases, func(a, b purchase) int {
-		return cmp.Or(cmp.Compare(a.customer, b.customer), cmp.Compare(a.day, b.day))
-	})
 
 	t := &feature.Table{MoneyScale: scale, HasCost: hasCost}
-	t.Grow(len(ids))
-	for r, i := range order {
-		t.CustomerID[r] = ids[i]
-		t.Orders[r], t.Rows[r], t.Monetary[r], t.Cost[r] = sums[i][0], sums[i][1], sums[i][2], sums[i][3]
+	t.Grow(n)
+	if stringIDs {
+		slices.SortFunc(refs, func(a, b customerRef) int {
+			pa, sa := at(a)
+			pb, sb := at(b)
+			return strings.Compare(pa.names[sa], pb.names[sb])
+		})
+		for i, r := range refs {
+			p, s := at(r)
+			t.CustomerID[i] = p.names[s]
+		}
+	} else {
+		fits := true
+		for i := range refs {
+			p, s := at(refs[i])
+			var ok bool
+			refs[i].key, ok = decimalKey(p.ids[s])
+			fits = fits && ok
+		}
+		if fits {
+			slices.SortFunc(refs, func(a, b customerRef) int { return cmp.Compare(a.key, b.key) })
+		} else {
+			slices.SortFunc(refs, func(a, b customerRef) int {
+				pa, sa := at(a)
+				pb, sb := at(b)
+				return strings.Compare(strconv.FormatInt(pa.ids[sa], 10), strconv.FormatInt(pb.ids[sb], 10))
+			})
+		}
+		// One buffer holds every id's text; the table's strings are slices of it.
+		buf := make([]byte, 0, 8*n)
+		ends := make([]int, n)
+		for i, r := range refs {
+			p, s := at(r)
+			buf = strconv.AppendInt(buf, p.ids[s], 10)
+			ends[i] = len(buf)
+		}
+		text := string(buf)
+		start := 0
+		for i, end := range ends {
+			t.CustomerID[i] = text[start:end]
+			start = end
+		}
 	}
-	for _, p := range purchases {
-		r := p.customer
-		if t.Frequency[r] == 0 {
-			t.FirstPurchase[r] = p.day
-		}
-		if t.LastPurchase[r] != p.day {
-			t.PurchaseDays[r]++
-		}
-		t.LastPurchase[r] = p.day
-		t.Frequency[r]++
-		t.PurchaseValue[r] += p.net
-		if p.day == t.FirstPurchase[r] {
-			t.FirstDayValue[r] += p.net
+	for i, r := range refs {
+		p, s := at(r)
+		a := &p.accounts[s]
+		t.Orders[i], t.Rows[i], t.Monetary[i], t.Cost[i] = a.orders, a.rows, a.monetary, a.cost
+		if a.frequency > 0 {
+			t.FirstPurchase[i], t.LastPurchase[i] = a.first, a.last
+			t.Frequency[i], t.PurchaseDays[i] = a.frequency, a.days
+			t.PurchaseValue[i], t.FirstDayValue[i] = a.value, a.firstDayValue
 		}
 	}
 	return t
+}
+
+// decimalKey returns a key whose order is the byte order of id's decimal text, and whether
+// |id| < 10^15 so that it has one: bit 63 is set for id ≥ 0 ('-' sorts before digits), then
+// each of up to 15 digits as digit+1 in a nibble, from the top, zero-padded (a prefix sorts
+// first).
+func decimalKey(id int64) (uint64, bool) {
+	const limit = 1_000_000_000_000_000
+	if id <= -limit || id >= limit {
+		return 0, false
+	}
+	var key uint64
+	u := id
+	if id >= 0 {
+		key = 1 << 63
+	} else {
+		u = -id
+	}
+	var digits [15]byte
+	m := 0
+	for {
+		digits[m] = byte(u % 10)
+		m++
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	for i := range m {
+		key |= uint64(digits[m-1-i]+1) << (56 - 4*i)
+	}
+	return key, true
 }

@@ -12,29 +12,26 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
-// rejected records the current row, with its raw values as text in the form DuckDB's
-// CAST(... AS VARCHAR) prints them ("" for null).
-func (s *scanner) rejected(rowNumber int64, reason string, present []bool, cursors []*cursor) engine.Rejected {
+// roles are the roles describe reads, in the order of its cursors.
+var roles = [...]string{input.RoleCustomerID, input.RoleOrderID, input.RoleTimestamp, input.RoleAmount,
+	input.RoleQuantity, input.RoleUnitPrice}
+
+// rejectedRow records the row the cursors (ordered as roles, nil when not mapped) stand on,
+// with its raw values as text in the form DuckDB's CAST(... AS VARCHAR) prints them ("" for
+// null).
+func rejectedRow(file string, row int64, reason string, cs [len(roles)]*cursor) engine.Rejected {
 	raw := func(c *cursor) string {
-		for i, x := range cursors {
-			if x == c {
-				if !present[i] {
-					return ""
-				}
-				return rawText(c)
-			}
+		if c == nil || !c.present {
+			return ""
 		}
-		return ""
+		return rawText(c)
 	}
-	rj := engine.Rejected{File: s.file.Path, Row: rowNumber, Reason: reason,
-		CustomerID: raw(s.customer), Timestamp: raw(s.timestamp)}
-	if s.order != nil {
-		rj.OrderID = raw(s.order)
-	}
-	if s.amount != nil {
-		rj.Amount = raw(s.amount)
+	rj := engine.Rejected{File: file, Row: row, Reason: reason,
+		CustomerID: raw(cs[0]), OrderID: raw(cs[1]), Timestamp: raw(cs[2])}
+	if cs[3] != nil {
+		rj.Amount = raw(cs[3])
 	} else {
-		rj.Amount = raw(s.quantity) + " * " + raw(s.unitPrice)
+		rj.Amount = raw(cs[4]) + " * " + raw(cs[5])
 	}
 	return rj
 }

@@ -3,9 +3,9 @@ package native
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
@@ -14,244 +14,287 @@ import (
 
 // task is one row group of one file.
 type task struct {
-	index    int // position in file, row group order: the order rejected rows are reported in
+	index    int // position in file, row group order: the order batches are aggregated in
 	file     int // index into the inspected files
 	group    int
 	firstRow int64 // row number within the file of the group's first row
 }
 
-// orderKey identifies an order: a customer's rows sharing an order id.
-type orderKey struct{ customer, order string }
-
-// orderAcc accumulates an order's rows.
-type orderAcc struct {
-	day             int32 // earliest day
-	net, cost, rows int64
+// record is a run of consecutive used rows of one customer and one order within a row group
+// (or a single row without an order id).
+type record struct {
+	customer int64 // integer id, or index into batch.customers for string ids
+	order    int64 // order key (see idConverter), or index into batch.orders for string ids
+	net      int64
+	cost     int64
+	day      int32 // earliest day
+	rows     int32
 }
 
-func (a *orderAcc) add(b orderAcc) {
-	a.day = min(a.day, b.day)
-	a.net += b.net
-	a.cost += b.cost
-	a.rows += b.rows
+// rejectReasons are engine's Reject constants in the order they are checked; counts index
+// them.
+var rejectReasons = [...]string{engine.RejectNullCustomer, engine.RejectBadCustomer, engine.RejectNullTimestamp,
+	engine.RejectBadTimestamp, engine.RejectNullAmount, engine.RejectNonFiniteAmount}
+
+type counts struct {
+	read, used, afterAsOf, beforeWindow int64
+	rejected                            [len(rejectReasons)]int64
 }
 
-// single is a row without an order id: an order of its own.
-type single struct {
-	customer  string
-	day       int32
-	net, cost int64
+// batch is what scanning one row group produces: its used rows as records, split by customer
+// partition.
+type batch struct {
+	task               task
+	records            [][]record // by partition, in row order
+	singles            [][]record // rows without an order id, by partition
+	customers, orders  *stringTable
+	counts             counts
+	rejected           []engine.Rejected
+	stringCustomers    bool
+	stringOrders       bool
+	hasOrders, hasCost bool
 }
 
-// partial is what scanning one row group produces.
-type partial struct {
-	task     int
-	orders   map[orderKey]orderAcc
-	singles  []single
-	counts   engine.Counts
-	rejected []engine.Rejected
-}
-
-// scanner reads one row group's mapped columns row by row and classifies each row.
+// scanner decodes row groups; one per worker, reusing its buffers.
 type scanner struct {
-	req  *engine.Request
-	file *input.File
+	req   *engine.Request
+	parts int
+	days  *dayer
 
-	customer, order, timestamp, amount, quantity, unitPrice, cost *cursor
-
-	days   *dayer
-	intern map[string]string // customer ids seen in this row group
-
-	idBuf, orderBuf []byte
+	customer, order, timestamp, amount, quantity, unitPrice, cost vector
+	scratch                                                       []int64
+	scratchSt                                                     []uint8
 }
 
-// scanGroup aggregates one row group into a partial result.
-func scanGroup(ctx context.Context, req *engine.Request, f *input.File, pf *parquet.File, t task) (p *partial, err error) {
+func newScanner(req *engine.Request, parts int) *scanner {
+	return &scanner{req: req, parts: parts, days: newDayer(req.Location)}
+}
+
+// mix is the splitmix64 finalizer: a well-spread hash of an integer id.
+func mix(k int64) uint64 {
+	h := uint64(k)
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// partitionOf maps a customer hash to a partition in [0, parts) by its low 32 bits; the
+// partition's table indexes by the high bits.
+func partitionOf(h uint64, parts int) int { return int(uint64(uint32(h)) * uint64(parts) >> 32) }
+
+// scan decodes one row group's mapped columns and turns its rows into records.
+func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t task) (b *batch, err error) {
 	where := fmt.Sprintf("%s: row group %d", f.Path, t.group)
 	defer func() {
 		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, where, r)
+			b, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, where, r)
+		}
+		if err != nil && b == nil && ctx.Err() == nil {
+			err = fmt.Errorf("%s: %w", where, err)
 		}
 	}()
 	rg := pf.RowGroups()[t.group]
 	chunks := rg.ColumnChunks()
-	s := &scanner{req: req, file: f, days: newDayer(req.Location), intern: map[string]string{}}
-	var cursors []*cursor
-	open := func(role string) *cursor {
+	n64 := rg.NumRows()
+	if n64 < 0 || n64 > math.MaxInt32 {
+		return nil, fmt.Errorf("%w: %d rows", ErrCorrupt, n64)
+	}
+	n := int(n64)
+	b = &batch{task: t, records: make([][]record, s.parts), singles: make([][]record, s.parts)}
+	decode := func(role string, x *vector, conv func(input.Column) converter) (bool, error) {
 		col, ok := f.Columns[role]
 		if !ok {
-			return nil
+			return false, nil
 		}
 		if col.Leaf >= len(chunks) {
-			panic(fmt.Sprintf("column %q: leaf %d of %d", col.Name, col.Leaf, len(chunks)))
+			return false, fmt.Errorf("%w: column %q: leaf %d of %d", ErrCorrupt, col.Name, col.Leaf, len(chunks))
 		}
-		c := newCursor(chunks[col.Leaf], col)
-		cursors = append(cursors, c)
-		return c
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		return true, decodeColumn(chunks[col.Leaf], col, n, conv(col), x, &s.scratch, &s.scratchSt)
 	}
-	s.customer, s.order, s.timestamp = open(input.RoleCustomerID), open(input.RoleOrderID), open(input.RoleTimestamp)
-	s.amount, s.quantity, s.unitPrice = open(input.RoleAmount), open(input.RoleQuantity), open(input.RoleUnitPrice)
-	s.cost = open(input.RoleCost)
-	defer func() {
-		for _, c := range cursors {
-			c.close()
-		}
-	}()
-
-	p = &partial{task: t.index, orders: map[orderKey]orderAcc{}, counts: engine.Counts{Rejected: map[string]int64{}}}
-	var cur orderKey
-	var acc orderAcc
-	open_ := false
-	flush := func() {
-		if !open_ {
-			return
-		}
-		if prev, ok := p.orders[cur]; ok {
-			acc.add(prev)
-		}
-		p.orders[cur] = acc
-		open_ = false
-	}
-	n := rg.NumRows()
-	for r := int64(0); r < n; r++ {
-		if r&0x3fff == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	ids := func(table **stringTable, hash, loose bool, str *bool) func(input.Column) converter {
+		return func(col input.Column) converter {
+			if col.Kind == input.KindString {
+				*table, *str = &stringTable{}, true
+				(*table).reset(hash)
+				return stringConverter(*table)
 			}
+			return idConverter(col, loose)
 		}
-		var present [7]bool
-		for i, c := range cursors {
-			if present[i], err = c.next(); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
-		row, reason := s.classify(present[:len(cursors)], cursors)
-		p.counts.Read++
-		if reason != "" {
-			p.counts.Rejected[reason]++
-			p.rejected = append(p.rejected, s.rejected(t.firstRow+r, reason, present[:len(cursors)], cursors))
-			continue
-		}
-		if row.day > req.AsOfDay {
-			p.counts.AfterAsOf++
-			continue
-		}
-		if req.StartDay != feature.NoDate && row.day < req.StartDay {
-			p.counts.BeforeWindow++
-			continue
-		}
-		p.counts.Used++
-		if !row.hasOrder {
-			p.singles = append(p.singles, single{customer: s.internID(), day: row.day, net: row.net, cost: row.cost})
-			continue
-		}
-		if open_ && string(s.idBuf) == cur.customer && string(s.orderBuf) == cur.order {
-			acc.add(orderAcc{day: row.day, net: row.net, cost: row.cost, rows: 1})
-			continue
-		}
-		flush()
-		cur = orderKey{customer: s.internID(), order: string(s.orderBuf)}
-		acc = orderAcc{day: row.day, net: row.net, cost: row.cost, rows: 1}
-		open_ = true
 	}
-	flush()
-	return p, nil
+	if _, err := decode(input.RoleCustomerID, &s.customer, ids(&b.customers, true, false, &b.stringCustomers)); err != nil {
+		return nil, err
+	}
+	if b.hasOrders, err = decode(input.RoleOrderID, &s.order, ids(&b.orders, false, true, &b.stringOrders)); err != nil {
+		return nil, err
+	}
+	if _, err := decode(input.RoleTimestamp, &s.timestamp, func(col input.Column) converter { return dayConverter(col, s.days) }); err != nil {
+		return nil, err
+	}
+	money := func(col input.Column) converter { return moneyConverter(col, s.req.MoneyScale) }
+	floats := func(input.Column) converter { return floatConverter }
+	if has, err := decode(input.RoleAmount, &s.amount, money); err != nil {
+		return nil, err
+	} else if !has {
+		if _, err := decode(input.RoleQuantity, &s.quantity, floats); err != nil {
+			return nil, err
+		}
+		if _, err := decode(input.RoleUnitPrice, &s.unitPrice, floats); err != nil {
+			return nil, err
+		}
+		s.multiply(n)
+	}
+	if b.hasCost, err = decode(input.RoleCost, &s.cost, money); err != nil {
+		return nil, err
+	}
+	rejects := s.collect(b, n)
+	if len(rejects) > 0 {
+		if b.rejected, err = describe(f, chunks, t.firstRow, rejects); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
-func (s *scanner) internID() string {
-	if id, ok := s.intern[string(s.idBuf)]; ok {
-		return id
+// multiply sets the amount vector to quantity × unit price in minor units.
+func (s *scanner) multiply(n int) {
+	a, q, p := &s.amount, &s.quantity, &s.unitPrice
+	a.v = grow(a.v, n)
+	a.state = nil
+	if q.state != nil || p.state != nil {
+		a.buf = growBytes(a.buf, n)
+		clear(a.buf)
+		a.state = a.buf
 	}
-	id := string(s.idBuf)
-	s.intern[id] = id
-	return id
-}
-
-// row is a classified, usable row.
-type row struct {
-	day       int32
-	net, cost int64
-	hasOrder  bool
-}
-
-// classify converts the current row's values; a non-empty reason rejects the row. The checks
-// run in the order of engine's Reject constants.
-func (s *scanner) classify(present []bool, cursors []*cursor) (row, string) {
-	var out row
-	if !present[0] {
-		return out, engine.RejectNullCustomer
-	}
-	var ok bool
-	if s.idBuf, ok = appendID(s.idBuf[:0], s.customer, false); !ok {
-		return out, engine.RejectBadCustomer
-	}
-	i := 1
-	if s.order != nil {
-		if present[i] {
-			s.orderBuf, _ = appendID(s.orderBuf[:0], s.order, true)
-			out.hasOrder = true
+	for r := range n {
+		if !q.ok(r) || !p.ok(r) {
+			a.state[r] = stateNull
+			continue
 		}
-		i++
-	}
-	if !present[i] {
-		return out, engine.RejectNullTimestamp
-	}
-	if out.day, ok = s.day(); !ok {
-		return out, engine.RejectBadTimestamp
-	}
-	i++
-	if s.amount != nil {
-		if !present[i] {
-			return out, engine.RejectNullAmount
-		}
-		if out.net, ok = money(s.amount, s.req.MoneyScale); !ok {
-			return out, engine.RejectNonFiniteAmount
-		}
-		i++
-	} else {
-		if !present[i] || !present[i+1] {
-			return out, engine.RejectNullAmount
-		}
-		q, p := float(s.quantity), float(s.unitPrice)
-		if out.net, ok = floatMinor(q*p, s.req.MoneyScale); !ok {
-			return out, engine.RejectNonFiniteAmount
-		}
-		i += 2
-	}
-	if s.cost != nil && present[i] {
-		if c, ok := money(s.cost, s.req.MoneyScale); ok {
-			out.cost = c
-		}
-	}
-	return out, ""
-}
-
-// day returns the day of the current timestamp value, false when a string does not parse.
-func (s *scanner) day() (int32, bool) {
-	c := s.timestamp
-	v, k := &c.values, c.k
-	switch c.col.Kind {
-	case input.KindDate:
-		return v.i32[k], true
-	case input.KindString:
-		us, ok := parseISO(v.bytes(k))
+		m, ok := floatMinor(math.Float64frombits(uint64(q.v[r]))*math.Float64frombits(uint64(p.v[r])), s.req.MoneyScale)
 		if !ok {
-			return 0, false
+			if a.state == nil {
+				a.buf = growBytes(a.buf, n)
+				clear(a.buf)
+				a.state = a.buf
+			}
+			a.state[r] = stateBad
 		}
-		return s.days.day(us, 1_000_000), true
+		a.v[r] = m
 	}
-	if c.col.Physical == format.Int96 {
-		return s.days.day(int96Micros(v.i96[k]), 1_000_000), true
-	}
-	return s.days.day(v.i64[k], perSecond(c.col.Unit)), true
 }
 
-func perSecond(unit string) int64 {
-	switch unit {
-	case "ms":
-		return 1_000
-	case "ns":
-		return 1_000_000_000
+// reject is a rejected row: its index in the row group and its reason (index into
+// rejectReasons).
+type reject struct{ row, reason int }
+
+// reason returns the row's rejection reason, or -1.
+func (s *scanner) reason(r int) int {
+	for i, x := range [...]*vector{&s.customer, &s.timestamp, &s.amount} {
+		if x.state != nil && x.state[r] != stateOK {
+			return 2*i + int(x.state[r]) - 1
+		}
 	}
-	return 1_000_000
+	return -1
+}
+
+// collect classifies every row and appends the used ones to b's records, merging consecutive
+// rows of the same customer and order.
+func (s *scanner) collect(b *batch, n int) []reject {
+	var rejects []reject
+	checks := s.customer.state != nil || s.timestamp.state != nil || s.amount.state != nil
+	asOf, start := s.req.AsOfDay, s.req.StartDay
+	if start == feature.NoDate {
+		start = math.MinInt32
+	}
+	for p := range b.records {
+		b.records[p] = make([]record, 0, n/s.parts/2+16)
+	}
+	cust, order, days, net := s.customer.v, s.order.v, s.timestamp.v, s.amount.v
+	var cost []int64
+	if b.hasCost {
+		cost = s.cost.v
+	}
+	last := -1 // partition of the last record, -1 when there is none to extend
+	b.counts.read = int64(n)
+	for r := range n {
+		if checks {
+			if why := s.reason(r); why >= 0 {
+				b.counts.rejected[why]++
+				rejects = append(rejects, reject{r, why})
+				continue
+			}
+		}
+		day := int32(days[r])
+		if day > asOf {
+			b.counts.afterAsOf++
+			continue
+		}
+		if day < start {
+			b.counts.beforeWindow++
+			continue
+		}
+		b.counts.used++
+		var c int64
+		if cost != nil && s.cost.ok(r) {
+			c = cost[r]
+		}
+		hasOrder := b.hasOrders && s.order.ok(r)
+		if last >= 0 && hasOrder {
+			rec := &b.records[last][len(b.records[last])-1]
+			if rec.customer == cust[r] && rec.order == order[r] && rec.rows < math.MaxInt32 {
+				rec.net += net[r]
+				rec.cost += c
+				rec.day = min(rec.day, day)
+				rec.rows++
+				continue
+			}
+		}
+		var h uint64
+		if b.stringCustomers {
+			h = b.customers.hashes[cust[r]]
+		} else {
+			h = mix(cust[r])
+		}
+		p := partitionOf(h, s.parts)
+		rec := record{customer: cust[r], net: net[r], cost: c, day: day, rows: 1}
+		if !hasOrder {
+			b.singles[p] = append(b.singles[p], rec)
+			last = -1
+			continue
+		}
+		rec.order = order[r]
+		b.records[p] = append(b.records[p], rec)
+		last = p
+	}
+	return rejects
+}
+
+// describe prints the raw values of the rejected rows of one row group, reading their pages a
+// second time.
+func describe(f *input.File, chunks []parquet.ColumnChunk, firstRow int64, rejects []reject) ([]engine.Rejected, error) {
+	var cs [len(roles)]*cursor
+	for i, role := range roles {
+		if col, ok := f.Columns[role]; ok {
+			cs[i] = newCursor(chunks[col.Leaf], col)
+			defer cs[i].close()
+		}
+	}
+	out := make([]engine.Rejected, 0, len(rejects))
+	for _, rj := range rejects {
+		for _, c := range cs {
+			if c != nil {
+				if err := c.seek(rj.row); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, rejectedRow(f.Path, firstRow+int64(rj.row), rejectReasons[rj.reason], cs))
+	}
+	return out, nil
 }

@@ -182,3 +182,14 @@ func daysFromCivil(y, m, d int64) int64 {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
 }
+
+// perSecond returns how many of a timestamp unit make a second.
+func perSecond(unit string) int64 {
+	switch unit {
+	case "ms":
+		return 1_000
+	case "ns":
+		return 1_000_000_000
+	}
+	return 1_000_000
+}

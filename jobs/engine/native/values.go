@@ -77,6 +77,9 @@ type cursor struct {
 	dict   parquet.Dictionary
 	values view // the page's values, or the dictionary's when idx != nil
 	k      int  // after next returned true: index of the row's value in values
+
+	base    int  // seek: the chunk row of the page's first row
+	present bool // seek: whether the row sought is not null
 }
 
 func newCursor(chunk parquet.ColumnChunk, col input.Column) *cursor {
@@ -105,6 +108,29 @@ func (c *cursor) next() (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// seek moves to row (of the chunk; rows sought must increase) and sets c.present, and c.k
+// when the value is present.
+func (c *cursor) seek(row int) error {
+	for row >= c.base+c.n {
+		c.base += c.n
+		if err := c.readPage(); err != nil {
+			return err
+		}
+	}
+	r := row - c.base
+	if c.defs == nil {
+		c.dense += r - c.row
+	} else {
+		for _, d := range c.defs[c.row:r] {
+			c.dense += int(d)
+		}
+	}
+	c.row = r
+	var err error
+	c.present, err = c.next()
+	return err
 }
 
 // readPage loads the next page, checking that its levels and values agree.

@@ -1,0 +1,315 @@
+package native
+
+import (
+	"hash/maphash"
+	"slices"
+)
+
+// account is one customer's accumulators. Rows, Monetary and Cost are sums over rows; the
+// order-derived features are kept up to date as orders close (see partition.add).
+type account struct {
+	rows, monetary, cost, orders         int64
+	frequency, value, firstDayValue      int64
+	days                                 int64 // distinct purchase days while !unordered
+	first, last                          int32 // earliest and latest purchase day (frequency > 0)
+	arrival                              int32 // day of the last purchase in arrival order
+	openDay                              int32 // the open order: earliest day, net and key
+	openNet                              int64
+	openKey                              int64
+	open, unordered, failed              bool
+}
+
+// entry is a slot of the open-addressing index: an integer id (or a string id's hash) and
+// the customer's slot + 1; 0 marks an empty entry.
+type entry struct {
+	key  int64
+	slot int32
+}
+
+// partition holds the customers whose hash falls in one partition, with an account each.
+// Batches are added in row-group order, so a customer's rows arrive in input order.
+type partition struct {
+	index []entry
+	shift uint // index position = hash >> shift
+
+	ids       []int64  // numeric customer ids, by slot
+	names     []string // string customer ids, by slot
+	accounts  []account
+	openOrder []string // string order ids: each slot's open order
+
+	// dayLog holds slot<<32 | uint32(day) for every purchase day of a customer with more than
+	// one purchase day, skipping repeats of the previous day; finish counts the distinct days
+	// of customers whose days arrived out of order from it.
+	dayLog []uint64
+	failed []int32 // slots whose order ids did not increase: recomputed by the general path
+
+	cache []int32 // string ids of the current batch: table entry → slot + 1
+}
+
+func newPartition() *partition {
+	p := &partition{}
+	p.rehash(1 << 12)
+	return p
+}
+
+func (p *partition) rehash(size int) {
+	p.index = make([]entry, size)
+	p.shift = uint(64 - bitsOf(size))
+	mask := uint64(size - 1)
+	for s := range p.accounts {
+		key, h := p.keyOf(int32(s))
+		i := h >> p.shift
+		for p.index[i].slot != 0 {
+			i = (i + 1) & mask
+		}
+		p.index[i] = entry{key: key, slot: int32(s) + 1}
+	}
+}
+
+func stringHash(s string) uint64 { return maphash.String(idSeed, s) }
+
+func bitsOf(size int) int {
+	n := 0
+	for 1<<n < size {
+		n++
+	}
+	return n
+}
+
+func (p *partition) keyOf(s int32) (key int64, h uint64) {
+	if p.names != nil {
+		h = stringHash(p.names[s])
+		return int64(h), h
+	}
+	return p.ids[s], mix(p.ids[s])
+}
+
+// newSlot appends an account, growing the index at half load.
+func (p *partition) newSlot() int32 {
+	p.accounts = append(p.accounts, account{})
+	if p.openOrder != nil {
+		p.openOrder = append(p.openOrder, "")
+	}
+	return int32(len(p.accounts) - 1)
+}
+
+func (p *partition) grow() {
+	if 2*len(p.accounts) >= len(p.index) {
+		p.rehash(2 * len(p.index))
+	}
+}
+
+// slotOfID returns the slot of a numeric customer id, adding the customer when new.
+func (p *partition) slotOfID(id int64) int32 {
+	mask := uint64(len(p.index) - 1)
+	for i := mix(id) >> p.shift; ; i = (i + 1) & mask {
+		e := &p.index[i]
+		if e.slot == 0 {
+			s := p.newSlot()
+			p.ids = append(p.ids, id)
+			*e = entry{key: id, slot: s + 1}
+			p.grow()
+			return s
+		}
+		if e.key == id {
+			return e.slot - 1
+		}
+	}
+}
+
+// slotOfName returns the slot of a string customer id with hash h, adding it when new.
+func (p *partition) slotOfName(b []byte, h uint64) int32 {
+	mask := uint64(len(p.index) - 1)
+	for i := h >> p.shift; ; i = (i + 1) & mask {
+		e := &p.index[i]
+		if e.slot == 0 {
+			s := p.newSlot()
+			p.names = append(p.names, string(b))
+			*e = entry{key: int64(h), slot: s + 1}
+			p.grow()
+			return s
+		}
+		if e.key == int64(h) && p.names[e.slot-1] == string(b) {
+			return e.slot - 1
+		}
+	}
+}
+
+// resolver returns the function mapping b's customer references to slots.
+func (p *partition) resolver(b *batch) func(int64) int32 {
+	if !b.stringCustomers {
+		return p.slotOfID
+	}
+	if p.names == nil {
+		p.names = []string{}
+	}
+	n := b.customers.len()
+	if cap(p.cache) < n {
+		p.cache = make([]int32, n)
+	}
+	p.cache = p.cache[:n]
+	clear(p.cache)
+	return func(i int64) int32 {
+		if s := p.cache[i]; s != 0 {
+			return s - 1
+		}
+		s := p.slotOfName(b.customers.at(i), b.customers.hashes[i])
+		p.cache[i] = s + 1
+		return s
+	}
+}
+
+// add aggregates the records of partition part of b. A customer's open order stays open while
+// its records carry the same order key and closes when a greater key arrives; a smaller key
+// could be an order closed earlier, so the customer is marked failed and left to the general
+// path.
+func (p *partition) add(b *batch, part int) {
+	slotOf := p.resolver(b)
+	if b.stringOrders && p.openOrder == nil {
+		p.openOrder = make([]string, len(p.accounts), cap(p.accounts))
+	}
+	for i := range b.records[part] {
+		r := &b.records[part][i]
+		s := slotOf(r.customer)
+		a := &p.accounts[s]
+		a.rows += int64(r.rows)
+		a.monetary += r.net
+		a.cost += r.cost
+		if a.failed {
+			continue
+		}
+		if a.open {
+			var cmp int
+			if b.stringOrders {
+				cmp = compareBytes(b.orders.at(r.order), p.openOrder[s])
+			} else {
+				cmp = compareInt(r.order, a.openKey)
+			}
+			if cmp == 0 {
+				a.openNet += r.net
+				a.openDay = min(a.openDay, r.day)
+				continue
+			}
+			if cmp < 0 {
+				a.failed = true
+				p.failed = append(p.failed, s)
+				continue
+			}
+			p.close(s, a)
+		}
+		a.orders++
+		a.open, a.openKey, a.openNet, a.openDay = true, r.order, r.net, r.day
+		if b.stringOrders {
+			p.openOrder[s] = string(b.orders.at(r.order))
+		}
+	}
+	for i := range b.singles[part] {
+		r := &b.singles[part][i]
+		s := slotOf(r.customer)
+		a := &p.accounts[s]
+		a.rows++
+		a.monetary += r.net
+		a.cost += r.cost
+		if !a.failed {
+			a.orders++
+			p.purchase(s, a, r.day, r.net)
+		}
+	}
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareBytes(a []byte, b string) int {
+	switch {
+	case string(a) < b:
+		return -1
+	case string(a) > b:
+		return 1
+	}
+	return 0
+}
+
+// close ends the customer's open order.
+func (p *partition) close(s int32, a *account) {
+	a.open = false
+	p.purchase(s, a, a.openDay, a.openNet)
+}
+
+// purchase accounts for a finished order of day and net.
+func (p *partition) purchase(s int32, a *account, day int32, net int64) {
+	if net <= 0 {
+		return
+	}
+	a.frequency++
+	a.value += net
+	if a.frequency == 1 {
+		a.first, a.last, a.firstDayValue, a.days, a.arrival = day, day, net, 1, day
+		return
+	}
+	switch {
+	case day < a.first:
+		a.first, a.firstDayValue = day, net
+	case day == a.first:
+		a.firstDayValue += net
+	}
+	a.last = max(a.last, day)
+	if day == a.arrival {
+		return
+	}
+	if a.days == 1 && !a.unordered { // the first purchase on another day: log the first day too
+		p.dayLog = append(p.dayLog, uint64(s)<<32|uint64(uint32(a.arrival)))
+	}
+	p.dayLog = append(p.dayLog, uint64(s)<<32|uint64(uint32(day)))
+	if day < a.arrival {
+		a.unordered = true
+	} else if !a.unordered {
+		a.days++
+	}
+	a.arrival = day
+}
+
+// finish closes the open orders and counts the distinct purchase days of customers whose
+// purchases arrived out of day order, from the day log (a counting sort by slot, then a sort
+// of each customer's few days).
+func (p *partition) finish() {
+	for s := range p.accounts {
+		if a := &p.accounts[s]; a.open && !a.failed {
+			p.close(int32(s), a)
+		}
+	}
+	start := make([]int32, len(p.accounts)+1)
+	for _, e := range p.dayLog {
+		if a := &p.accounts[e>>32]; a.unordered && !a.failed {
+			start[e>>32+1]++
+		}
+	}
+	for s := 1; s < len(start); s++ {
+		start[s] += start[s-1]
+	}
+	days := make([]int32, start[len(start)-1])
+	next := slices.Clone(start)
+	for _, e := range p.dayLog {
+		if a := &p.accounts[e>>32]; a.unordered && !a.failed {
+			days[next[e>>32]] = int32(uint32(e))
+			next[e>>32]++
+		}
+	}
+	p.dayLog = nil
+	for s := range p.accounts {
+		a := &p.accounts[s]
+		if !a.unordered || a.failed {
+			continue
+		}
+		d := days[start[s]:start[s+1]]
+		slices.Sort(d)
+		a.days = int64(len(slices.Compact(d)))
+	}
+}
