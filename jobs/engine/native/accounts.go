@@ -8,15 +8,15 @@ import (
 // account is one customer's accumulators. Rows, Monetary and Cost are sums over rows; the
 // order-derived features are kept up to date as orders close (see partition.add).
 type account struct {
-	rows, monetary, cost, orders         int64
-	frequency, value, firstDayValue      int64
-	days                                 int64 // distinct purchase days while !unordered
-	first, last                          int32 // earliest and latest purchase day (frequency > 0)
-	arrival                              int32 // day of the last purchase in arrival order
-	openDay                              int32 // the open order: earliest day, net and key
-	openNet                              int64
-	openKey                              int64
-	open, unordered, failed              bool
+	rows, monetary, cost, orders    int64
+	frequency, value, firstDayValue int64
+	days                            int64 // distinct purchase days while !unordered
+	first, last                     int32 // earliest and latest purchase day (frequency > 0)
+	arrival                         int32 // day of the last purchase in arrival order
+	openDay                         int32 // the open order: earliest day, net and key
+	openNet                         int64
+	openKey                         int64
+	open, unordered, failed         bool
 }
 
 // entry is a slot of the open-addressing index: an integer id (or a string id's hash) and
