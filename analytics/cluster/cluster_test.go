@@ -193,8 +193,11 @@ func TestNaming(t *testing.T) {
 		{"threshold is strict", [][]float64{{0.5, -0.5, 0.51}}, []string{FeatureRecency, FeatureFrequency, FeatureMonetary},
 			[]string{"high value"}},
 		{"unknown features", [][]float64{{1, -1}}, []string{"tenure", FeatureMonetary}, []string{"high tenure, low value"}},
-		{"repeated names numbered", [][]float64{{0, 0}, {0.1, 0}, {0, 0.2}, {2, 0}, {2, 0.1}},
+		{"repeated names numbered", [][]float64{{0, 0}, {0.1, 0}, {0, 0.2}, {1, 0}, {1, 0.1}},
 			[]string{FeatureFrequency, FeatureMonetary}, []string{"typical", "typical 2", "typical 3", "frequent", "frequent 2"}},
+		{"degree told apart beyond 1.5 sd", [][]float64{{-2, 1.6, 2}, {-0.8, 0.9, 0.7}, {1.6, -0.6, -0.51}},
+			[]string{FeatureRecency, FeatureFrequency, FeatureMonetary},
+			[]string{"very recent, very frequent, very high value", "recent, frequent, high value", "long lapsed, infrequent, low value"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -29,6 +30,11 @@ type Profile struct {
 	Z, Mean []float64
 }
 
+// StrongThreshold is the distance, in standard deviations, beyond which a descriptor is
+// intensified ("very recent", "long lapsed", "very high value"), so that clusters that differ
+// in degree rather than direction get different names.
+const StrongThreshold = 1.5
+
 // describe returns the word for a cluster whose standardized mean of feature name is z, or
 // "" when |z| ≤ NameThreshold. Recency is worded inversely: a low recency_days is "recent".
 func describe(name, valueFeature string, z float64) string {
@@ -46,10 +52,17 @@ func describe(name, valueFeature string, z float64) string {
 	if !ok {
 		w = [2]string{"high " + name, "low " + name}
 	}
+	word := w[1]
 	if high {
-		return w[0]
+		word = w[0]
 	}
-	return w[1]
+	if math.Abs(z) > StrongThreshold {
+		if word == "lapsed" {
+			return "long lapsed"
+		}
+		return "very " + word
+	}
+	return word
 }
 
 // nameClusters fills Descriptors and Name of every profile, in cluster order, appending " 2",
