@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/profit"
@@ -363,4 +366,49 @@ func extraParetoRows(views []view) []paretoRow {
 		}
 	}
 	return rows
+}
+
+// TierShare is one tier of a committed date's pyramid: its share of the customers beside its
+// share of the profit.
+type TierShare struct {
+	Tier          string  `parquet:"tier"`
+	Customers     int64   `parquet:"customers"`
+	CustomerShare float64 `parquet:"customer_share"`
+	ProfitShare   float64 `parquet:"profit_share"`
+}
+
+// WhalePeak is the top of a committed date's whale curve: the most profitable
+// CustomerShare of the customers make ProfitShare of the profit; the rest destroy
+// ProfitDestroyed (currency units).
+type WhalePeak struct {
+	CustomerShare, ProfitShare, ProfitDestroyed float64
+}
+
+// ReadPyramid reads the tiers, best first, and the whale peak of a committed date from the
+// tiers and pareto tables.
+func ReadPyramid(outDir, date string) ([]TierShare, WhalePeak, error) {
+	var peak WhalePeak
+	tiers, err := parquet.ReadFile[TierShare](filepath.Join(PartitionDir(outDir, TableTiers, date), dataFile))
+	if err != nil {
+		return nil, peak, err
+	}
+	type paretoRow struct {
+		Metric string  `parquet:"metric"`
+		Value  float64 `parquet:"value"`
+	}
+	rows, err := parquet.ReadFile[paretoRow](filepath.Join(PartitionDir(outDir, TablePareto, date), dataFile))
+	if err != nil {
+		return nil, peak, err
+	}
+	for _, r := range rows {
+		switch r.Metric {
+		case "whale_peak_customer_share":
+			peak.CustomerShare = r.Value
+		case "whale_peak_profit_share":
+			peak.ProfitShare = r.Value
+		case "profit_destroyed":
+			peak.ProfitDestroyed = r.Value
+		}
+	}
+	return tiers, peak, nil
 }

@@ -14,6 +14,14 @@ import (
 // small enough to run in a second or two.
 var demoData = gen.Options{Customers: 5000, Transactions: 120000, Seed: 20240101, BadRowShare: 0.001}
 
+// demoRates are the demo's activity costs, currency units per unit of quantity: picking per
+// line, a parcel out, a parcel back, a minute of support, an hour of a sales visit (travel is
+// its direct cost), a marketing contact.
+var demoRates = map[string]float64{
+	gen.ActivityOrder: 0.60, gen.ActivityDelivery: 9.00, gen.ActivityReturn: 20.00,
+	gen.ActivitySupport: 3.00, gen.ActivitySalesVisit: 60.00, gen.ActivityMarketingTouch: 2.50,
+}
+
 func cmdDemo(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("demo", "demo [--out DIR] [--engine native|duckdb]", e)
 	out := fs.String("out", "out/demo", "output directory")
@@ -29,9 +37,17 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	if err := gen.WriteFile(in, demoData); err != nil {
 		return err
 	}
+	acts := filepath.Join(inDir, "activities.parquet")
+	if err := gen.WriteActivityFile(acts, demoData, 0); err != nil {
+		return err
+	}
 	cfg := &jobs.Config{Engine: *engine}
 	cfg.Input.Transactions = in
+	cfg.Input.Columns.Cost = "cost"
 	cfg.Output.Dir = *out
+	cfg.Profit.Activities.Path = acts
+	cfg.Profit.Activities.Columns.Cost = "cost"
+	cfg.Profit.Rates = demoRates
 	asOf := demoData.End()
 	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{})
 	if err != nil {
@@ -53,10 +69,18 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	for _, s := range m.Highlights.Segments {
 		fmt.Fprintf(e.stdout, "  %-20s %6d customers  %5.1f%%\n", s.Segment, s.Customers, 100*float64(s.Customers)/float64(max(m.Customers, 1)))
 	}
+	if tiers, peak, err := jobs.ReadPyramid(*out, m.AsOf); err == nil {
+		fmt.Fprintf(e.stdout, "\nCustomer pyramid (share of customers | share of profit):\n")
+		for _, t := range tiers {
+			fmt.Fprintf(e.stdout, "  %-10s %6d customers  %5.1f%% | %6.1f%%\n", t.Tier, t.Customers, 100*t.CustomerShare, 100*t.ProfitShare)
+		}
+		fmt.Fprintf(e.stdout, "Whale curve: the top %.0f%% of customers make %.0f%% of profit; the rest destroy %.2f.\n",
+			100*peak.CustomerShare, 100*peak.ProfitShare, peak.ProfitDestroyed)
+	}
 	fmt.Fprintf(e.stdout, "\nOutputs (Parquet, hive-partitioned by as_of) in %s:\n", *out)
 	for _, o := range m.Outputs {
-		fmt.Fprintf(e.stdout, "  %-10s %7d rows  %s\n", o.Table, o.Rows, filepath.Join(*out, o.Path))
+		fmt.Fprintf(e.stdout, "  %-13s %7d rows  %s\n", o.Table, o.Rows, filepath.Join(*out, o.Path))
 	}
-	fmt.Fprintf(e.stdout, "  manifest              %s\n", jobs.ManifestPath(*out, m.AsOf))
+	fmt.Fprintf(e.stdout, "  manifest                 %s\n", jobs.ManifestPath(*out, m.AsOf))
 	return nil
 }
