@@ -28,6 +28,8 @@ type RunOptions struct {
 	Logger *slog.Logger
 	// Now stamps the manifest's start and finish times; nil means time.Now.
 	Now func() time.Time
+	// OnStage, when set, is called as each stage ends (progress on a terminal).
+	OnStage func(name string, seconds float64)
 }
 
 // Run computes every output of one as-of date (YYYY-MM-DD) and commits them atomically. It
@@ -73,6 +75,9 @@ func (r *runner) lap(name string) {
 	r.stages = append(r.stages, Stage{Name: name, Seconds: d})
 	r.last = now
 	r.opts.Logger.Debug("stage", "name", name, "seconds", d, "as_of", r.asOf)
+	if r.opts.OnStage != nil {
+		r.opts.OnStage(name, d)
+	}
 }
 
 func (r *runner) run(ctx context.Context) (*Manifest, error) {

@@ -71,7 +71,13 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{Logger: logger})
+	opts := jobs.RunOptions{Logger: logger}
+	if e.terminal && !lg.quiet && lg.format == "" {
+		opts.OnStage = func(name string, seconds float64) {
+			fmt.Fprintf(e.stderr, "  %-10s %6.2fs\n", name, seconds)
+		}
+	}
+	m, err := jobs.Run(ctx, cfg, asOf, opts)
 	if err != nil {
 		return err
 	}
