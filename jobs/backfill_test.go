@@ -25,33 +25,19 @@ import (
 // runs in seconds.
 var smallDemo = gen.Options{Customers: 300, Transactions: 6000, Seed: 7, BadRowShare: 0.001}
 
-var (
-	smallDemoOnce sync.Once
-	smallDemoPath string
-	smallDemoErr  error
-)
-
-// smallDemoInput writes smallDemo once per test binary and returns its path.
+// smallDemoInput writes smallDemo into the test's temporary directory (a few milliseconds).
 func smallDemoInput(t *testing.T) string {
 	t.Helper()
-	smallDemoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "rfm-backfill-test-")
-		if err != nil {
-			smallDemoErr = err
-			return
-		}
-		smallDemoPath = filepath.Join(dir, "transactions.parquet")
-		smallDemoErr = gen.WriteFile(smallDemoPath, smallDemo)
-	})
-	if smallDemoErr != nil {
-		t.Fatal(smallDemoErr)
+	path := filepath.Join(t.TempDir(), "transactions.parquet")
+	if err := gen.WriteFile(path, smallDemo); err != nil {
+		t.Fatal(err)
 	}
-	return smallDemoPath
+	return path
 }
 
-func demoConfig(t *testing.T, out string) *Config {
+func demoConfig(t *testing.T, in, out string) *Config {
 	cfg := &Config{}
-	cfg.Input.Transactions = smallDemoInput(t)
+	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	return cfg
 }
@@ -103,7 +89,8 @@ func digest(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeT
 // directory), and that a second backfill runs nothing and changes no file.
 func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) {
 	out := t.TempDir()
-	cfg := demoConfig(t, out)
+	in := smallDemoInput(t)
+	cfg := demoConfig(t, in, out)
 	c, _ := ParseCadence("month", nil)
 	series, err := c.Series("2023-01-31", "2024-12-31")
 	if err != nil {
@@ -135,7 +122,7 @@ func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) 
 	// The same dates with Run, one at a time, newest first, elsewhere: identical content.
 	ref := t.TempDir()
 	for i := len(series) - 1; i >= 0; i-- {
-		if _, err := Run(context.Background(), demoConfig(t, ref), series[i].AsOf, RunOptions{}); err != nil {
+		if _, err := Run(context.Background(), demoConfig(t, in, ref), series[i].AsOf, RunOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -326,7 +313,7 @@ func TestBackfillInterruptedRestartFinishesMissing(t *testing.T) {
 // other dates commit, and no failure record is left for the locked date.
 func TestBackfillLockedDate(t *testing.T) {
 	out := t.TempDir()
-	cfg := demoConfig(t, out)
+	cfg := demoConfig(t, smallDemoInput(t), out)
 	lock, err := AcquireLock(out, "2024-06-02")
 	if err != nil {
 		t.Fatal(err)
