@@ -16,6 +16,7 @@ type DateRunner func(ctx context.Context, cfg *Config, d ScheduledDate, opts Run
 // RunDate runs d.AsOf with Run, the same function `rfm run` calls, so a date's outputs are
 // the same whichever command produced them.
 func RunDate(ctx context.Context, cfg *Config, d ScheduledDate, opts RunOptions) (*Manifest, error) {
+	opts.Previous = d.Previous
 	return Run(ctx, cfg, d.AsOf, opts)
 }
 

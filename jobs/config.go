@@ -34,6 +34,7 @@ type Config struct {
 	Report   ReportConfig   `yaml:"report"`
 	Profit   ProfitConfig   `yaml:"profit"`
 	Tiers    TiersConfig    `yaml:"tiers"`
+	Schedule ScheduleConfig `yaml:"schedule"`
 }
 
 // ReportConfig controls the HTML report written after each run
@@ -416,6 +417,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateProfit()...)
+	if c.Schedule.Cron != "" {
+		if err := c.Schedule.Normalized(c.Window.Timezone).Validate(); err != nil {
+			bad("schedule: %v", err)
+		}
+	}
 	if len(errs) == 0 {
 		return nil
 	}

@@ -28,6 +28,9 @@ type RunOptions struct {
 	Logger *slog.Logger
 	// Now stamps the manifest's start and finish times; nil means time.Now.
 	Now func() time.Time
+	// Previous is the as-of date before this one in its schedule or backfill series ("" for
+	// none): migration compares with its outputs, never with whatever is newest on disk.
+	Previous string
 	// OnStage, when set, is called as each stage ends (progress on a terminal).
 	OnStage func(name string, seconds float64)
 }

@@ -47,6 +47,8 @@ var commands = []struct {
 	run           func(ctx context.Context, args []string, env *env) error
 }{
 	{"run", "compute every output of one as-of date", cmdRun},
+	{"backfill", "run a range of as-of dates, skipping complete ones", cmdBackfill},
+	{"schedule", "run dates as a cron schedule comes due, until stopped", cmdSchedule},
 	{"demo", "generate demo data and run the whole job on it", cmdDemo},
 	{"evaluate", "check the CLV model on a calibration/holdout split", cmdEvaluate},
 	{"gen", "write synthetic transactions to Parquet", cmdGen},

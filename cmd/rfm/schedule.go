@@ -12,7 +12,7 @@ import (
 // the field Schedule (type jobs.ScheduleConfig, YAML key "schedule") the section is empty and
 // the schedule comes from the flags alone; once it has, this returns cfg.Schedule.
 func scheduleSection(cfg *jobs.Config) jobs.ScheduleConfig {
-	return jobs.ScheduleConfig{}
+	return cfg.Schedule
 }
 
 // scheduleFlags override the schedule section of the configuration.
