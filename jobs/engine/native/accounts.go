@@ -8,33 +8,50 @@ import (
 // account is one customer's accumulators. Rows, Monetary and Cost are sums over rows; the
 // order-derived features are kept up to date as orders close (see partition.add).
 type account struct {
-	rows, monetary, cost, orders    int64
-	frequency, value, firstDayValue int64
-	days                            int64 // distinct purchase days while !unordered
-	first, last                     int32 // earliest and latest purchase day (frequency > 0)
-	arrival                         int32 // day of the last purchase in arrival order
-	openDay                         int32 // the open order: earliest day, net and key
-	openNet                         int64
-	openKey                         int64
-	open, unordered, failed         bool
+	key                                   int64 // the numeric id, or the string id's hash
+	rows, monetary, cost, orders          int64
+	frequency, value, firstDayValue, days int64 // days: distinct purchase days while !unordered
+	openKey, openNet                      int64 // the open order: its key and net
+	openDay                               int32 // and earliest day
+	first, last                           int32 // earliest and latest purchase day (frequency > 0)
+	arrival                               int32 // day of the last purchase in arrival order
+	open, unordered, failed               bool
 }
 
-// entry is a slot of the open-addressing index: an integer id (or a string id's hash) and
-// the customer's slot + 1; 0 marks an empty entry.
-type entry struct {
-	key  int64
-	slot int32
+// accountStore holds accounts in fixed-size blocks: growing never copies them, and the peak
+// memory is the accounts themselves.
+type accountStore struct {
+	blocks [][]account
+	n      int
+}
+
+const blockBits = 12
+
+func (st *accountStore) len() int { return st.n }
+
+func (st *accountStore) at(s int32) *account {
+	return &st.blocks[s>>blockBits][s&(1<<blockBits-1)]
+}
+
+// add appends an account for key and returns its slot.
+func (st *accountStore) add(key int64) int32 {
+	if st.n&(1<<blockBits-1) == 0 {
+		st.blocks = append(st.blocks, make([]account, 1<<blockBits))
+	}
+	s := int32(st.n)
+	st.n++
+	*st.at(s) = account{key: key}
+	return s
 }
 
 // partition holds the customers whose hash falls in one partition, with an account each.
 // Batches are added in row-group order, so a customer's rows arrive in input order.
 type partition struct {
-	index []entry
-	shift uint // index position = hash >> shift
+	index []int32 // open addressing by hash: slot + 1, 0 for an empty entry
+	shift uint    // index position = hash >> shift
 
-	ids       []int64  // numeric customer ids, by slot
 	names     []string // string customer ids, by slot
-	accounts  []account
+	accounts  accountStore
 	openOrder []string // string order ids: each slot's open order
 
 	// dayLog holds slot<<32 | uint32(day) for every purchase day of a customer with more than
@@ -44,26 +61,33 @@ type partition struct {
 	failed []int32 // slots whose order ids did not increase: recomputed by the general path
 
 	cache []int32 // string ids of the current batch: table entry → slot + 1
+	slots []int32 // the slots of the current batch's records
 }
 
 func newPartition() *partition {
 	p := &partition{}
-	p.rehash(1 << 12)
+	p.rehash(1 << 16)
 	return p
 }
 
 func (p *partition) rehash(size int) {
-	p.index = make([]entry, size)
+	p.index = make([]int32, size)
 	p.shift = uint(64 - bitsOf(size))
 	mask := uint64(size - 1)
-	for s := range p.accounts {
-		key, h := p.keyOf(int32(s))
-		i := h >> p.shift
-		for p.index[i].slot != 0 {
+	for s := range int32(p.accounts.len()) {
+		i := p.hashOf(p.accounts.at(s)) >> p.shift
+		for p.index[i] != 0 {
 			i = (i + 1) & mask
 		}
-		p.index[i] = entry{key: key, slot: int32(s) + 1}
+		p.index[i] = int32(s) + 1
 	}
+}
+
+func (p *partition) hashOf(a *account) uint64 {
+	if p.names != nil {
+		return uint64(a.key)
+	}
+	return mix(a.key)
 }
 
 func stringHash(s string) uint64 { return maphash.String(idSeed, s) }
@@ -76,43 +100,29 @@ func bitsOf(size int) int {
 	return n
 }
 
-func (p *partition) keyOf(s int32) (key int64, h uint64) {
-	if p.names != nil {
-		h = stringHash(p.names[s])
-		return int64(h), h
-	}
-	return p.ids[s], mix(p.ids[s])
-}
-
-// newSlot appends an account, growing the index at half load.
-func (p *partition) newSlot() int32 {
-	p.accounts = append(p.accounts, account{})
+// newSlot appends an account for key at index entry i, growing the index at half load.
+func (p *partition) newSlot(i uint64, key int64) int32 {
+	s := p.accounts.add(key)
 	if p.openOrder != nil {
 		p.openOrder = append(p.openOrder, "")
 	}
-	return int32(len(p.accounts) - 1)
-}
-
-func (p *partition) grow() {
-	if 2*len(p.accounts) >= len(p.index) {
+	p.index[i] = s + 1
+	if 2*p.accounts.len() >= len(p.index) {
 		p.rehash(2 * len(p.index))
 	}
+	return s
 }
 
 // slotOfID returns the slot of a numeric customer id, adding the customer when new.
 func (p *partition) slotOfID(id int64) int32 {
 	mask := uint64(len(p.index) - 1)
 	for i := mix(id) >> p.shift; ; i = (i + 1) & mask {
-		e := &p.index[i]
-		if e.slot == 0 {
-			s := p.newSlot()
-			p.ids = append(p.ids, id)
-			*e = entry{key: id, slot: s + 1}
-			p.grow()
-			return s
+		e := p.index[i]
+		if e == 0 {
+			return p.newSlot(i, id)
 		}
-		if e.key == id {
-			return e.slot - 1
+		if p.accounts.at(e-1).key == id {
+			return e - 1
 		}
 	}
 }
@@ -121,16 +131,13 @@ func (p *partition) slotOfID(id int64) int32 {
 func (p *partition) slotOfName(b []byte, h uint64) int32 {
 	mask := uint64(len(p.index) - 1)
 	for i := h >> p.shift; ; i = (i + 1) & mask {
-		e := &p.index[i]
-		if e.slot == 0 {
-			s := p.newSlot()
+		e := p.index[i]
+		if e == 0 {
 			p.names = append(p.names, string(b))
-			*e = entry{key: int64(h), slot: s + 1}
-			p.grow()
-			return s
+			return p.newSlot(i, int64(h))
 		}
-		if e.key == int64(h) && p.names[e.slot-1] == string(b) {
-			return e.slot - 1
+		if p.accounts.at(e-1).key == int64(h) && p.names[e-1] == string(b) {
+			return e - 1
 		}
 	}
 }
@@ -166,12 +173,20 @@ func (p *partition) resolver(b *batch) func(int64) int32 {
 func (p *partition) add(b *batch, part int) {
 	slotOf := p.resolver(b)
 	if b.stringOrders && p.openOrder == nil {
-		p.openOrder = make([]string, len(p.accounts), cap(p.accounts))
+		p.openOrder = make([]string, p.accounts.len())
 	}
-	for i := range b.records[part] {
-		r := &b.records[part][i]
-		s := slotOf(r.customer)
-		a := &p.accounts[s]
+	recs := b.records[part]
+	// Resolve every slot first: independent lookups overlap their cache misses.
+	if cap(p.slots) < len(recs) {
+		p.slots = make([]int32, len(recs))
+	}
+	slots := p.slots[:len(recs)]
+	for i := range recs {
+		slots[i] = slotOf(recs[i].customer)
+	}
+	for i := range recs {
+		r, s := &recs[i], slots[i]
+		a := p.accounts.at(s)
 		a.rows += int64(r.rows)
 		a.monetary += r.net
 		a.cost += r.cost
@@ -206,7 +221,7 @@ func (p *partition) add(b *batch, part int) {
 	for i := range b.singles[part] {
 		r := &b.singles[part][i]
 		s := slotOf(r.customer)
-		a := &p.accounts[s]
+		a := p.accounts.at(s)
 		a.rows++
 		a.monetary += r.net
 		a.cost += r.cost
@@ -277,34 +292,30 @@ func (p *partition) purchase(s int32, a *account, day int32, net int64) {
 }
 
 // finish closes the open orders and counts the distinct purchase days of customers whose
-// purchases arrived out of day order, from the day log (a counting sort by slot, then a sort
-// of each customer's few days).
+// purchases arrived out of day order, from the day log: a counting sort by slot, then a sort
+// of each such customer's few days.
 func (p *partition) finish() {
-	for s := range p.accounts {
-		if a := &p.accounts[s]; a.open && !a.failed {
+	for s := range int32(p.accounts.len()) {
+		if a := p.accounts.at(s); a.open && !a.failed {
 			p.close(int32(s), a)
 		}
 	}
-	start := make([]int32, len(p.accounts)+1)
+	start := make([]int32, p.accounts.len()+1)
 	for _, e := range p.dayLog {
-		if a := &p.accounts[e>>32]; a.unordered && !a.failed {
-			start[e>>32+1]++
-		}
+		start[e>>32+1]++
 	}
 	for s := 1; s < len(start); s++ {
 		start[s] += start[s-1]
 	}
-	days := make([]int32, start[len(start)-1])
-	next := slices.Clone(start)
+	days := make([]int32, len(p.dayLog))
+	next := slices.Clone(start[:len(start)-1])
 	for _, e := range p.dayLog {
-		if a := &p.accounts[e>>32]; a.unordered && !a.failed {
-			days[next[e>>32]] = int32(uint32(e))
-			next[e>>32]++
-		}
+		days[next[e>>32]] = int32(uint32(e))
+		next[e>>32]++
 	}
 	p.dayLog = nil
-	for s := range p.accounts {
-		a := &p.accounts[s]
+	for s := range int32(p.accounts.len()) {
+		a := p.accounts.at(s)
 		if !a.unordered || a.failed {
 			continue
 		}

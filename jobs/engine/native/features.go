@@ -22,15 +22,15 @@ type customerRef struct {
 func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 	n := 0
 	for _, p := range parts {
-		n += len(p.accounts)
+		n += p.accounts.len()
 	}
 	refs := make([]customerRef, 0, n)
 	for i, p := range parts {
-		for s := range p.accounts {
+		for s := range p.accounts.len() {
 			refs = append(refs, customerRef{ref: uint64(i)<<32 | uint64(s)})
 		}
 	}
-	at := func(r customerRef) (*partition, int) { return parts[r.ref>>32], int(uint32(r.ref)) }
+	at := func(r customerRef) (*partition, int32) { return parts[r.ref>>32], int32(uint32(r.ref)) }
 	stringIDs := false
 	for _, p := range parts {
 		stringIDs = stringIDs || p.names != nil
@@ -53,7 +53,7 @@ func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 		for i := range refs {
 			p, s := at(refs[i])
 			var ok bool
-			refs[i].key, ok = decimalKey(p.ids[s])
+			refs[i].key, ok = decimalKey(p.accounts.at(s).key)
 			fits = fits && ok
 		}
 		if fits {
@@ -62,7 +62,7 @@ func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 			slices.SortFunc(refs, func(a, b customerRef) int {
 				pa, sa := at(a)
 				pb, sb := at(b)
-				return strings.Compare(strconv.FormatInt(pa.ids[sa], 10), strconv.FormatInt(pb.ids[sb], 10))
+				return strings.Compare(strconv.FormatInt(pa.accounts.at(sa).key, 10), strconv.FormatInt(pb.accounts.at(sb).key, 10))
 			})
 		}
 		// One buffer holds every id's text; the table's strings are slices of it.
@@ -70,7 +70,7 @@ func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 		ends := make([]int, n)
 		for i, r := range refs {
 			p, s := at(r)
-			buf = strconv.AppendInt(buf, p.ids[s], 10)
+			buf = strconv.AppendInt(buf, p.accounts.at(s).key, 10)
 			ends[i] = len(buf)
 		}
 		text := string(buf)
@@ -82,7 +82,7 @@ func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 	}
 	for i, r := range refs {
 		p, s := at(r)
-		a := &p.accounts[s]
+		a := p.accounts.at(s)
 		t.Orders[i], t.Rows[i], t.Monetary[i], t.Cost[i] = a.orders, a.rows, a.monetary, a.cost
 		if a.frequency > 0 {
 			t.FirstPurchase[i], t.LastPurchase[i] = a.first, a.last

@@ -38,7 +38,7 @@ func (p *partition) addGeneral(b *batch, part int, g *general) {
 	for i := range b.records[part] {
 		r := &b.records[part][i]
 		s := slotOf(r.customer)
-		if !p.accounts[s].failed {
+		if !p.accounts.at(s).failed {
 			continue
 		}
 		k := generalKey{slot: s}
@@ -58,7 +58,7 @@ func (p *partition) addGeneral(b *batch, part int, g *general) {
 	}
 	for i := range b.singles[part] {
 		r := &b.singles[part][i]
-		if s := slotOf(r.customer); p.accounts[s].failed {
+		if s := slotOf(r.customer); p.accounts.at(s).failed {
 			g.singles = append(g.singles, purchase{slot: s, day: r.day, net: r.net})
 		}
 	}
@@ -67,25 +67,25 @@ func (p *partition) addGeneral(b *batch, part int, g *general) {
 // recompute sets the order-derived features of the failed customers from g.
 func (p *partition) recompute(g *general) {
 	for _, s := range p.failed {
-		a := &p.accounts[s]
+		a := p.accounts.at(s)
 		a.orders, a.frequency, a.value, a.firstDayValue, a.days = 0, 0, 0, 0, 0
 	}
 	var ps []purchase
 	for k, o := range g.orders {
-		p.accounts[k.slot].orders++
+		p.accounts.at(k.slot).orders++
 		if o.net > 0 {
 			ps = append(ps, purchase{slot: k.slot, day: o.day, net: o.net})
 		}
 	}
 	for _, o := range g.singles {
-		p.accounts[o.slot].orders++
+		p.accounts.at(o.slot).orders++
 		if o.net > 0 {
 			ps = append(ps, o)
 		}
 	}
 	slices.SortFunc(ps, func(a, b purchase) int { return cmp.Or(cmp.Compare(a.slot, b.slot), cmp.Compare(a.day, b.day)) })
 	for _, o := range ps {
-		a := &p.accounts[o.slot]
+		a := p.accounts.at(o.slot)
 		if a.frequency == 0 {
 			a.first = o.day
 		}

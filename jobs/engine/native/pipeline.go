@@ -41,6 +41,7 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 	cnts := make([]counts, n)
 	rejected := make([][]engine.Rejected, n)
 	window := make(chan struct{}, pl.threads+1)
+	spare := make(chan *batch, pl.threads+1)
 
 	var mu sync.Mutex
 	var firstErr error
@@ -72,7 +73,7 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 	})
 	for range pl.threads {
 		wg.Go(func() {
-			s := newScanner(pl.req, len(pl.parts))
+			s := newScanner(pl.req, len(pl.parts), spare)
 			for t := range todo {
 				b, err := s.scan(ctx, &pl.files[t.file], pl.opened[t.file], t)
 				if err != nil {
@@ -104,6 +105,10 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 				consume(p, part, b)
 				if pending[i].Add(-1) == 0 {
 					batches[i] = nil
+					select {
+					case spare <- b:
+					default:
+					}
 					<-window
 				}
 			}

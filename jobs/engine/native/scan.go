@@ -60,14 +60,31 @@ type scanner struct {
 	req   *engine.Request
 	parts int
 	days  *dayer
+	spare chan *batch // batches the partitions are done with, for reuse
 
 	customer, order, timestamp, amount, quantity, unitPrice, cost vector
 	scratch                                                       []int64
 	scratchSt                                                     []uint8
 }
 
-func newScanner(req *engine.Request, parts int) *scanner {
-	return &scanner{req: req, parts: parts, days: newDayer(req.Location)}
+func newScanner(req *engine.Request, parts int, spare chan *batch) *scanner {
+	return &scanner{req: req, parts: parts, days: newDayer(req.Location), spare: spare}
+}
+
+// newBatch returns an empty batch for t, reusing a spare one's buffers when there is one.
+func (s *scanner) newBatch(t task) *batch {
+	var b *batch
+	select {
+	case b = <-s.spare:
+	default:
+		b = &batch{records: make([][]record, s.parts), singles: make([][]record, s.parts)}
+	}
+	for p := range b.records {
+		b.records[p], b.singles[p] = b.records[p][:0], b.singles[p][:0]
+	}
+	b.task, b.counts, b.rejected = t, counts{}, nil
+	b.stringCustomers, b.stringOrders, b.hasOrders, b.hasCost = false, false, false, false
+	return b
 }
 
 // mix is the splitmix64 finalizer: a well-spread hash of an integer id.
@@ -103,7 +120,7 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		return nil, fmt.Errorf("%w: %d rows", ErrCorrupt, n64)
 	}
 	n := int(n64)
-	b = &batch{task: t, records: make([][]record, s.parts), singles: make([][]record, s.parts)}
+	b = s.newBatch(t)
 	decode := func(role string, x *vector, conv func(input.Column) converter) (bool, error) {
 		col, ok := f.Columns[role]
 		if !ok {
@@ -120,8 +137,11 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 	ids := func(table **stringTable, hash, loose bool, str *bool) func(input.Column) converter {
 		return func(col input.Column) converter {
 			if col.Kind == input.KindString {
-				*table, *str = &stringTable{}, true
+				if *table == nil {
+					*table = &stringTable{}
+				}
 				(*table).reset(hash)
+				*str = true
 				return stringConverter(*table)
 			}
 			return idConverter(col, loose)
@@ -211,9 +231,6 @@ func (s *scanner) collect(b *batch, n int) []reject {
 	asOf, start := s.req.AsOfDay, s.req.StartDay
 	if start == feature.NoDate {
 		start = math.MinInt32
-	}
-	for p := range b.records {
-		b.records[p] = make([]record, 0, n/s.parts/2+16)
 	}
 	cust, order, days, net := s.customer.v, s.order.v, s.timestamp.v, s.amount.v
 	var cost []int64
