@@ -91,6 +91,9 @@ type Result struct {
 	CostToServeRatio []float64
 	// ProfitRank is 1 for the highest profit, ties broken by customer id ascending.
 	ProfitRank []int64
+	// Order lists the rows by ProfitRank: Order[r−1] is the row of rank r (RankOrder of
+	// Profit), for callers that rank by profit again.
+	Order []int32
 	// CumProfitShare is the profit of the customers ranked at or above this one over the total
 	// profit (it exceeds 1 where the whale curve is above 1); 0 when the total is <= 0.
 	CumProfitShare []float64

@@ -39,6 +39,7 @@ type WhalePoint struct {
 func rankAndWhale(r *Result, ids []string) error {
 	n := len(r.Profit)
 	order := RankOrder(ids, r.Profit)
+	r.Order = order
 	total := r.Totals.Profit
 	w := &r.Whale
 	w.SharesDefined = total > 0
