@@ -1,7 +1,6 @@
 package tier
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"sort"
@@ -77,11 +76,23 @@ func (a *assigner) cumulative() {
 		}
 		return last
 	}
+	suffix := make([]string, last+1)
+	for k := range suffix {
+		switch {
+		case k < last:
+			suffix[k] = " of positive profit (" + cfg.Tiers[k] + " < " + percent(cfg.ProfitCuts[k]) + "%)"
+		case last == 0:
+			suffix[k] = " of positive profit (" + cfg.Tiers[k] + ": " + a.onlyRankedTier() + ")"
+		default:
+			suffix[k] = " of positive profit (" + cfg.Tiers[k] + " ≥ " + percent(cfg.ProfitCuts[last-1]) + "%)"
+		}
+	}
 	for pos, i := range a.order {
 		v, x := a.value[i], i
 		if pos >= m {
 			// At break-even it passes only the unprofitable; S = P then, which no cut < 1 holds.
-			a.set(i, len(cfg.Tiers)-1, a.leadReason(v))
+			a.setTier(i, len(cfg.Tiers)-1)
+			a.leadReason(i, v)
 			a.setNext(i, last, -v)
 			continue
 		}
@@ -91,14 +102,8 @@ func (a *assigner) cumulative() {
 		if total > 0 {
 			pct = 100 * float64(before) / float64(total)
 		}
-		switch {
-		case k < last:
-			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s < %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ProfitCuts[k])))
-		case last == 0:
-			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s: %s)", formatMoney(v, a.scale), pct, cfg.Tiers[k], a.onlyRankedTier()))
-		default:
-			a.set(i, k, fmt.Sprintf("profit %s: the customers ranked above make %.1f%% of positive profit (%s ≥ %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ProfitCuts[last-1])))
-		}
+		a.setTier(i, k)
+		a.reasons.rank(i, v, a.scale, ": the customers ranked above make ", pct, suffix[k])
 		others := total - max(v, 0)
 		if k > 0 {
 			// Rising, it lands after j <= pos others: the first j ranked rows.

@@ -1,41 +1,42 @@
 package tier
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // formatMoney writes minor units v with scale decimals and thousands separators:
 // formatMoney(-124050, 2) = "-1,240.50".
-func formatMoney(v int64, scale int) string {
+func formatMoney(v int64, scale int) string { return string(appendMoney(nil, v, scale)) }
+
+// appendMoney appends formatMoney(v, scale) to b.
+func appendMoney(b []byte, v int64, scale int) []byte {
 	neg := v < 0
 	u := uint64(v)
 	if neg {
 		u = -u
+		b = append(b, '-')
 	}
-	digits := strconv.FormatUint(u, 10)
-	if scale > 0 && len(digits) <= scale {
-		digits = strings.Repeat("0", scale-len(digits)+1) + digits
-	}
-	whole, frac := digits, ""
-	if scale > 0 {
-		whole, frac = digits[:len(digits)-scale], digits[len(digits)-scale:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for k := range len(whole) {
-		if k > 0 && (len(whole)-k)%3 == 0 {
-			b.WriteByte(',')
+	var digits [24]byte
+	d := strconv.AppendUint(digits[:0], u, 10)
+	// Pad to at least scale+1 digits, so there is a whole part.
+	if scale > 0 && len(d) <= scale {
+		pad := scale - len(d) + 1
+		d = append(d, make([]byte, pad)...)
+		copy(d[pad:], d[:len(d)-pad])
+		for k := range pad {
+			d[k] = '0'
 		}
-		b.WriteByte(whole[k])
 	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
+	whole := len(d) - scale
+	for k := range whole {
+		if k > 0 && (whole-k)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, d[k])
 	}
-	return b.String()
+	if scale > 0 {
+		b = append(b, '.')
+		b = append(b, d[whole:]...)
+	}
+	return b
 }
 
 // percent writes a cut as a percentage without trailing zeros: 0.05 → "5", 0.125 → "12.5".

@@ -1,9 +1,6 @@
 package tier
 
-import (
-	"fmt"
-	"sort"
-)
+import "sort"
 
 // rankedCount returns m, the number of customers the ranked tiers hold (those with value >= 0
 // when there is a lead tier, else all), and npos, the number with value > 0. Ranked rows come
@@ -58,25 +55,32 @@ func (a *assigner) share() {
 	caps := shareCaps(cfg.ShareCuts, m)
 	last := len(caps) - 1
 	var leadCaps []int
+	suffix := make([]string, len(caps))
+	for k := range caps {
+		switch {
+		case k < last:
+			suffix[k] = " (" + cfg.Tiers[k] + " ≤ " + percent(cfg.ShareCuts[k]) + "%)"
+		case last == 0:
+			suffix[k] = " (" + cfg.Tiers[k] + ": " + a.onlyRankedTier() + ")"
+		default:
+			suffix[k] = " (" + cfg.Tiers[k] + ": below the top " + percent(cfg.ShareCuts[last-1]) + "%)"
+		}
+	}
 	for pos, i := range a.order {
 		v := a.value[i]
 		if pos >= m {
-			leadCaps = cmpOr(leadCaps, func() []int { return shareCaps(cfg.ShareCuts, m+1) })
-			a.set(i, len(cfg.Tiers)-1, a.leadReason(v))
+			if leadCaps == nil {
+				leadCaps = shareCaps(cfg.ShareCuts, m+1)
+			}
+			a.setTier(i, len(cfg.Tiers)-1)
+			a.leadReason(i, v)
 			a.setNext(i, tierAtRank(leadCaps, a.breakEvenRank(i, m, npos)), -v)
 			continue
 		}
 		r := pos + 1
 		k := tierAtRank(caps, r)
-		pct := 100 * float64(r) / float64(m)
-		switch {
-		case k < last:
-			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s ≤ %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[k])))
-		case last == 0:
-			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s: %s)", formatMoney(v, a.scale), pct, cfg.Tiers[k], a.onlyRankedTier()))
-		default:
-			a.set(i, k, fmt.Sprintf("profit %s ranks in the top %.1f%% (%s: below the top %s%%)", formatMoney(v, a.scale), pct, cfg.Tiers[k], percent(cfg.ShareCuts[last-1])))
-		}
+		a.setTier(i, k)
+		a.reasons.rank(i, v, a.scale, " ranks in the top ", 100*float64(r)/float64(m), suffix[k])
 		if k > 0 && caps[k-1] > 0 {
 			target := caps[k-1]
 			a.setNext(i, tierAtRank(caps, target), a.beat(i, a.order[target-1])-v)
@@ -94,16 +98,12 @@ func (a *assigner) share() {
 	}
 }
 
-// cmpOr returns s, computing it first when nil.
-func cmpOr(s []int, f func() []int) []int {
-	if s == nil {
-		return f()
+// leadReason writes the reason of an unprofitable customer.
+func (a *assigner) leadReason(i int32, v int64) {
+	if a.leadSuffix == "" {
+		a.leadSuffix = " is below break-even (" + a.cfg.Tiers[len(a.cfg.Tiers)-1] + ": profit < 0)"
 	}
-	return s
-}
-
-func (a *assigner) leadReason(v int64) string {
-	return fmt.Sprintf("profit %s is below break-even (%s: profit < 0)", formatMoney(v, a.scale), a.cfg.Tiers[len(a.cfg.Tiers)-1])
+	a.reasons.money(i, "profit ", v, a.scale, a.leadSuffix)
 }
 
 // onlyRankedTier describes who the single ranked tier holds.

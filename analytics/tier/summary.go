@@ -18,28 +18,61 @@ func summarize(r *Result, t *feature.Table, p *profit.Result, recencyDays []int3
 	r.Total = TierSummary{Tier: "total", ActivityCost: make([]int64, acts)}
 	type sums struct{ recency, recent, frequency, monetary int64 }
 	extra := make([]sums, len(r.Tiers)+1)
-	for i, k := range r.Tier {
-		for _, s := range []*TierSummary{&r.Summary[k], &r.Total} {
-			s.Customers++
-			ok := addTo(&s.Revenue, p.Revenue[i]) && addTo(&s.GrossMargin, p.GrossMargin[i]) &&
-				addTo(&s.CostToServe, p.CostToServe[i]) && addTo(&s.Profit, p.Profit[i])
-			for a := range acts {
-				ok = ok && addTo(&s.ActivityCost[a], p.ActivityCost[a][i])
-			}
-			if !ok {
-				return fmt.Errorf("%w: tier %q at customer %q", ErrOverflow, s.Tier, t.CustomerID[i])
+	// Per tier first, one pass per column; the total is the sum of the tiers.
+	add := func(sum func(k int) *int64, col []int64, what string) error {
+		for i, k := range r.Tier {
+			if !addTo(sum(int(k)), col[i]) {
+				return fmt.Errorf("%w: %s of tier %q at customer %q", ErrOverflow, what, r.Tiers[k], t.CustomerID[i])
 			}
 		}
-		for _, e := range []*sums{&extra[k], &extra[len(r.Tiers)]} {
-			if recencyDays != nil && recencyDays[i] >= 0 {
-				e.recency += int64(recencyDays[i])
-				e.recent++
-			}
-			e.frequency += t.Frequency[i]
-			e.monetary += t.Monetary[i] // cannot overflow: the revenue sums above did not
+		return nil
+	}
+	for _, c := range []struct {
+		what string
+		col  []int64
+		sum  func(s *TierSummary) *int64
+	}{
+		{"revenue", p.Revenue, func(s *TierSummary) *int64 { return &s.Revenue }},
+		{"gross margin", p.GrossMargin, func(s *TierSummary) *int64 { return &s.GrossMargin }},
+		{"cost to serve", p.CostToServe, func(s *TierSummary) *int64 { return &s.CostToServe }},
+		{"profit", p.Profit, func(s *TierSummary) *int64 { return &s.Profit }},
+	} {
+		if err := add(func(k int) *int64 { return c.sum(&r.Summary[k]) }, c.col, c.what); err != nil {
+			return err
 		}
 	}
-	tot := r.Total
+	for a := range acts {
+		if err := add(func(k int) *int64 { return &r.Summary[k].ActivityCost[a] }, p.ActivityCost[a], "cost of "+p.Activities[a]); err != nil {
+			return err
+		}
+	}
+	for i, k := range r.Tier {
+		r.Summary[k].Customers++
+		e := &extra[k]
+		if recencyDays != nil && recencyDays[i] >= 0 {
+			e.recency += int64(recencyDays[i])
+			e.recent++
+		}
+		e.frequency += t.Frequency[i]
+		e.monetary += t.Monetary[i] // cannot overflow: the revenue sums above did not
+	}
+	tot, te := &r.Total, &extra[len(r.Tiers)]
+	for k := range r.Summary {
+		s, e := &r.Summary[k], extra[k]
+		tot.Customers += s.Customers
+		ok := addTo(&tot.Revenue, s.Revenue) && addTo(&tot.GrossMargin, s.GrossMargin) &&
+			addTo(&tot.CostToServe, s.CostToServe) && addTo(&tot.Profit, s.Profit)
+		for a := range acts {
+			ok = ok && addTo(&tot.ActivityCost[a], s.ActivityCost[a])
+		}
+		if !ok {
+			return fmt.Errorf("%w: total over the tiers", ErrOverflow)
+		}
+		te.recency += e.recency
+		te.recent += e.recent
+		te.frequency += e.frequency
+		te.monetary += e.monetary
+	}
 	share := func(x, total int64) float64 {
 		if total <= 0 {
 			return 0

@@ -88,7 +88,10 @@ func Assign(t *feature.Table, p *profit.Result, recencyDays []int32, cfg Config)
 		DowngradeRisk:   make([]int64, n),
 		Activities:      p.Activities,
 	}
-	a := &assigner{cfg: cfg, ids: t.CustomerID, value: value, scale: t.MoneyScale, r: r}
+	a := &assigner{cfg: cfg, ids: t.CustomerID, value: value, scale: t.MoneyScale, r: r, reasons: newReasonWriter(r.Reason)}
+	if len(p.Order) == n && cfg.Method != MethodThresholds {
+		a.order = p.Order // profit's own ranking: the same order RankOrder would return
+	}
 	switch cfg.Method {
 	case MethodShare:
 		a.rank()
@@ -99,6 +102,7 @@ func Assign(t *feature.Table, p *profit.Result, recencyDays []int32, cfg Config)
 	case MethodThresholds:
 		a.thresholds()
 	}
+	a.reasons.flush()
 	for i := range n {
 		if r.NextTier[i] == "" {
 			continue
@@ -125,21 +129,23 @@ type assigner struct {
 	// sortedIDs reports whether ids ascend strictly with the row.
 	sortedIDs bool
 	r         *Result
+	reasons   *reasonWriter
+	// leadSuffix ends the reason of every unprofitable customer.
+	leadSuffix string
 }
 
 func (a *assigner) rank() {
-	a.order = profit.RankOrder(a.ids, a.value)
+	if a.order == nil {
+		a.order = profit.RankOrder(a.ids, a.value)
+	}
 	a.sortedIDs = true
 	for i := 1; i < len(a.ids) && a.sortedIDs; i++ {
 		a.sortedIDs = a.ids[i-1] < a.ids[i]
 	}
 }
 
-// set records customer i's tier and reason.
-func (a *assigner) set(i int32, tier int, reason string) {
-	a.r.Tier[i] = int32(tier)
-	a.r.Reason[i] = reason
-}
+// setTier records customer i's tier; its reason goes to a.reasons.
+func (a *assigner) setTier(i int32, tier int) { a.r.Tier[i] = int32(tier) }
 
 // setNext records the next tier reached at value v' = a.value[i] + gap.
 func (a *assigner) setNext(i int32, tier int, gap int64) {
