@@ -29,12 +29,13 @@ type Config struct {
 	Quality QualityConfig `yaml:"quality"`
 	Limits  LimitsConfig  `yaml:"limits"`
 
-	Clusters ClustersConfig `yaml:"clusters"`
-	CLV      CLVConfig      `yaml:"clv"`
-	Report   ReportConfig   `yaml:"report"`
-	Profit   ProfitConfig   `yaml:"profit"`
-	Tiers    TiersConfig    `yaml:"tiers"`
-	Schedule ScheduleConfig `yaml:"schedule"`
+	Clusters  ClustersConfig  `yaml:"clusters"`
+	CLV       CLVConfig       `yaml:"clv"`
+	Report    ReportConfig    `yaml:"report"`
+	Profit    ProfitConfig    `yaml:"profit"`
+	Tiers     TiersConfig     `yaml:"tiers"`
+	Schedule  ScheduleConfig  `yaml:"schedule"`
+	Migration MigrationConfig `yaml:"migration"`
 }
 
 // ReportConfig controls the HTML report written after each run
@@ -417,6 +418,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateProfit()...)
+	if err := c.Migration.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.Schedule.Cron != "" {
 		if err := c.Schedule.Normalized(c.Window.Timezone).Validate(); err != nil {
 			bad("schedule: %v", err)

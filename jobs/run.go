@@ -48,6 +48,16 @@ func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*Manif
 		return nil, err
 	}
 	asOf = FormatDay(asOfDay)
+	if opts.Previous != "" {
+		prev, err := ParseDay(opts.Previous)
+		if err != nil {
+			return nil, err
+		}
+		if prev >= asOfDay {
+			return nil, fmt.Errorf("%w: previous date %s is not before the as-of date %s", ErrConfig, opts.Previous, asOf)
+		}
+		opts.Previous = FormatDay(prev)
+	}
 	r := &runner{cfg: cfg, asOf: asOf, asOfDay: asOfDay, opts: opts}
 	if r.opts.Logger == nil {
 		r.opts.Logger = slog.New(slog.DiscardHandler)
@@ -131,7 +141,7 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	r.lap("pareto")
-	views, err := r.views(ctx, t)
+	views, err := r.views(ctx, t, scores)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +215,7 @@ func orUTC(tz string) string {
 }
 
 // views runs the optional analyses in order; each may use the ones before it.
-func (r *runner) views(ctx context.Context, t *feature.Table) ([]view, error) {
+func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores) ([]view, error) {
 	var views []view
 	add := func(v view) {
 		if v != nil && !reflect.ValueOf(v).IsNil() {
@@ -239,6 +249,12 @@ func (r *runner) views(ctx context.Context, t *feature.Table) ([]view, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
 	}
+	mv, err := r.migrationStage(t, scores, pv)
+	if err != nil {
+		return nil, err
+	}
+	add(mv)
+	r.lap("migration")
 	return views, nil
 }
 

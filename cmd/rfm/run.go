@@ -56,6 +56,7 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 	jf.register(fs)
 	lg.register(fs)
 	fs.StringVar(&asOf, "as-of", "", "the as-of date, YYYY-MM-DD: rows on or before this day are used (required)")
+	previous := fs.String("previous-as-of", "", "the previous date of the series, YYYY-MM-DD: tier and segment migration compare with its outputs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := jobs.RunOptions{Logger: logger}
+	opts := jobs.RunOptions{Logger: logger, Previous: *previous}
 	if e.terminal && !lg.quiet && lg.format == "" {
 		opts.OnStage = func(name string, seconds float64) {
 			fmt.Fprintf(e.stderr, "  %-10s %6.2fs\n", name, seconds)
