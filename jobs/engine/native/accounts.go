@@ -8,14 +8,19 @@ import (
 // account is one customer's accumulators. Rows, Monetary and Cost are sums over rows; the
 // order-derived features are kept up to date as orders close (see partition.add).
 type account struct {
-	key                                   int64 // the numeric id, or the string id's hash
-	rows, monetary, cost, orders          int64
-	frequency, value, firstDayValue, days int64 // days: distinct purchase days while !unordered
-	openKey, openNet                      int64 // the open order: its key and net
-	openDay                               int32 // and earliest day
-	first, last                           int32 // earliest and latest purchase day (frequency > 0)
-	arrival                               int32 // day of the last purchase in arrival order
-	open, unordered, failed               bool
+	// The first 64 bytes: what every record reads and writes.
+	key                          int64 // the numeric id, or the string id's hash
+	openKey, openNet             int64 // the open order: its key, net
+	openDay                      int32 // and earliest day
+	open, unordered, failed      bool
+	rows, monetary, cost, orders int64
+
+	// The next 64: what closing an order with a positive net updates.
+	frequency, value, firstDayValue int64
+	days                            int64 // distinct purchase days while !unordered
+	first, last                     int32 // earliest and latest purchase day (frequency > 0)
+	arrival                         int32 // day of the last purchase in arrival order
+	_                               [20]byte
 }
 
 // accountStore holds accounts in fixed-size blocks: growing never copies them, and the peak
