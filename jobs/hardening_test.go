@@ -294,11 +294,11 @@ type malformedResult struct {
 	// ErrorHas are substrings the message must contain (file, column, row, value).
 	ErrorHas []string `json:"error_has,omitempty"`
 
-	Read         int64            `json:"read,omitempty"`
-	Used         int64            `json:"used,omitempty"`
-	AfterAsOf    int64            `json:"after_as_of,omitempty"`
-	Rejected     map[string]int64 `json:"rejected,omitempty"`
-	Customers    int64            `json:"customers,omitempty"`
+	Read      int64            `json:"read,omitempty"`
+	Used      int64            `json:"used,omitempty"`
+	AfterAsOf int64            `json:"after_as_of,omitempty"`
+	Rejected  map[string]int64 `json:"rejected,omitempty"`
+	Customers int64            `json:"customers,omitempty"`
 	// Monetary is each customer's monetary in minor units (ids longer than 40 bytes are
 	// written as their length, "len:100000").
 	Monetary map[string]int64 `json:"monetary,omitempty"`
@@ -515,3 +515,14 @@ func checkMalformedCase(t *testing.T, c malformedCase) {
 	}
 }
 
+// TestMalformedKnownBugs runs the cases of testdata/malformed/known_bugs.json: inputs on which
+// the current code does NOT give the expected outcome (each entry's "bug" says why). It FAILS
+// until the bug is fixed; then move the entry to cases.json.
+func TestMalformedKnownBugs(t *testing.T) {
+	for _, c := range loadMalformedCases(t, "known_bugs.json") {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Logf("known bug: %s", c.Bug)
+			checkMalformedCase(t, c)
+		})
+	}
+}
