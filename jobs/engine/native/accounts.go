@@ -71,7 +71,7 @@ type partition struct {
 
 func newPartition() *partition {
 	p := &partition{}
-	p.rehash(1 << 16)
+	p.rehash(1 << 12)
 	return p
 }
 

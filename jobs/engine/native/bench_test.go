@@ -23,10 +23,19 @@ type benchRow struct {
 	Price    float64 `parquet:"price"`
 }
 
+// benchIntRow is the same line with integer customer and invoice ids.
+type benchIntRow struct {
+	Customer int64   `parquet:"customer"`
+	Invoice  int64   `parquet:"invoice"`
+	TS       int64   `parquet:"ts,timestamp(microsecond)"`
+	Quantity int64   `parquet:"quantity"`
+	Price    float64 `parquet:"price"`
+}
+
 // benchFile writes n rows (customers = n/50, 5 lines per invoice, 1M rows per row group) once
-// per size into dir.
-func benchFile(b *testing.B, dir string, n int) string {
-	path := filepath.Join(dir, fmt.Sprintf("bench-%d.parquet", n))
+// per size and id kind into dir.
+func benchFile(b *testing.B, dir string, n int, strings bool) string {
+	path := filepath.Join(dir, fmt.Sprintf("bench-%d-%v.parquet", n, strings))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -34,25 +43,22 @@ func benchFile(b *testing.B, dir string, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := parquet.NewGenericWriter[benchRow](f, parquet.MaxRowsPerRowGroup(1<<20))
 	customers := max(n/50, 1)
-	buf := make([]benchRow, 0, 4096)
-	for i := range n {
+	row := func(i int) benchIntRow {
 		inv := i / 5
-		c := (inv * 7919) % customers
-		buf = append(buf, benchRow{
-			Customer: fmt.Sprintf("C%07d", c), Invoice: fmt.Sprintf("INV%08d", inv),
-			TS:       (1_600_000_000 + int64(inv)*600) * 1_000_000,
-			Quantity: int64(i%7 - 1), Price: float64(i%1000) / 100,
-		})
-		if len(buf) == cap(buf) || i == n-1 {
-			if _, err := w.Write(buf); err != nil {
-				b.Fatal(err)
-			}
-			buf = buf[:0]
-		}
+		return benchIntRow{Customer: int64((inv * 7919) % customers), Invoice: int64(inv),
+			TS: (1_600_000_000 + int64(inv)*600) * 1_000_000, Quantity: int64(i%7 - 1), Price: float64(i%1000) / 100}
 	}
-	if err := w.Close(); err != nil {
+	if strings {
+		err = writeRows(f, n, func(i int) benchRow {
+			r := row(i)
+			return benchRow{Customer: fmt.Sprintf("C%07d", r.Customer), Invoice: fmt.Sprintf("INV%08d", r.Invoice),
+				TS: r.TS, Quantity: r.Quantity, Price: r.Price}
+		})
+	} else {
+		err = writeRows(f, n, row)
+	}
+	if err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -61,8 +67,24 @@ func benchFile(b *testing.B, dir string, n int) string {
 	return path
 }
 
+func writeRows[T any](f *os.File, n int, row func(int) T) error {
+	w := parquet.NewGenericWriter[T](f, parquet.MaxRowsPerRowGroup(1<<20))
+	buf := make([]T, 0, 4096)
+	for i := range n {
+		buf = append(buf, row(i))
+		if len(buf) == cap(buf) || i == n-1 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return w.Close()
+}
+
 var benchDir string
 
+// BenchmarkAggregate aggregates 1e3 … 1e7 rows with string and integer ids.
 func BenchmarkAggregate(b *testing.B) {
 	if benchDir == "" {
 		d, err := os.MkdirTemp("", "native-bench")
@@ -72,18 +94,20 @@ func BenchmarkAggregate(b *testing.B) {
 		benchDir = d
 		b.Cleanup(func() { os.RemoveAll(d) })
 	}
-	for _, n := range []int{1e3, 1e5, 1e6} {
-		path := benchFile(b, benchDir, n)
-		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			req := engine.Request{Files: []string{path}, AsOfDay: 30000, StartDay: none, MoneyScale: 2,
-				Columns: engine.Columns{CustomerID: "customer", OrderID: "invoice", Timestamp: "ts", Quantity: "quantity", UnitPrice: "price"}}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := native.New().Aggregate(context.Background(), req); err != nil {
-					b.Fatal(err)
+	for _, strings := range []bool{false, true} {
+		for _, n := range []int{1e3, 1e4, 1e5, 1e6, 1e7} {
+			b.Run(fmt.Sprintf("strings=%v/rows=%d", strings, n), func(b *testing.B) {
+				path := benchFile(b, benchDir, n, strings)
+				req := engine.Request{Files: []string{path}, AsOfDay: 30000, StartDay: none, MoneyScale: 2,
+					Columns: engine.Columns{CustomerID: "customer", OrderID: "invoice", Timestamp: "ts", Quantity: "quantity", UnitPrice: "price"}}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := native.New().Aggregate(context.Background(), req); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-		})
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
 	}
 }
