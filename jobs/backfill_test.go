@@ -122,7 +122,7 @@ func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) 
 	// The same dates with Run, one at a time, newest first, elsewhere: identical content.
 	ref := t.TempDir()
 	for i := len(series) - 1; i >= 0; i-- {
-		if _, err := Run(context.Background(), demoConfig(t, in, ref), series[i].AsOf, RunOptions{}); err != nil {
+		if _, err := Run(context.Background(), demoConfig(t, in, ref), series[i].AsOf, RunOptions{Previous: series[i].Previous}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -51,6 +51,47 @@ type clvView struct {
 	asOfDay int32
 	res     *clv.Result
 	note    []string
+	// With tiers: the tier each customer's predicted value would place them in, and whether
+	// that is above their current tier.
+	predictedTier    []string
+	upgradePotential []bool
+}
+
+// rankTiers sets the predicted tier of every customer: the customers ranked by CLV fill the
+// tiers in order with today's tier sizes (the top |platinum| customers by CLV are predicted
+// platinum, and so on), so the comparison does not depend on the tier method; customers without
+// a purchase get none. upgrade_potential marks a predicted tier above the current one.
+func (v *clvView) rankTiers(pv *profitView) {
+	if v == nil || v.res == nil || pv == nil {
+		return
+	}
+	tr, s := pv.tiers, v.res.Scores
+	n := len(tr.Tier)
+	sizes := make([]int, len(tr.Tiers))
+	for _, k := range tr.Tier {
+		sizes[k]++
+	}
+	byRank := make([]int, n+1) // byRank[rank] = row, ranks 1..scored
+	scored := 0
+	for i, r := range s.CLVRank {
+		if r > 0 {
+			byRank[r] = i
+			scored++
+		}
+	}
+	v.predictedTier = make([]string, n)
+	v.upgradePotential = make([]bool, n)
+	k, left := 0, sizes[0]
+	for r := 1; r <= scored; r++ {
+		for left == 0 && k < len(sizes)-1 {
+			k++
+			left = sizes[k]
+		}
+		i := byRank[r]
+		v.predictedTier[i] = tr.Tiers[k]
+		v.upgradePotential[i] = int32(k) < tr.Tier[i]
+		left--
+	}
 }
 
 // clvStage fits the models and scores every customer. A fit that does not converge is a
@@ -88,13 +129,17 @@ func (v *clvView) customerColumns() []pq.Column {
 	for i, r := range s.CLVRank {
 		rank[i] = int64(r)
 	}
-	return []pq.Column{
+	cols := []pq.Column{
 		pq.OptionalFloat64("p_alive", s.PAlive, scored),
 		pq.OptionalFloat64("expected_purchases", s.ExpectedPurchases, scored),
 		pq.OptionalFloat64("expected_spend", s.ExpectedSpend, scored),
 		pq.OptionalFloat64("clv", s.CLV, scored),
 		pq.OptionalInt64("clv_rank", rank, scored),
 	}
+	if v.predictedTier != nil {
+		cols = append(cols, pq.OptionalString("predicted_tier", v.predictedTier), pq.Bool("upgrade_potential", v.upgradePotential))
+	}
+	return cols
 }
 
 // tables writes section "parameter" (name, value) and "fit" (log_likelihood, iterations,

@@ -1,10 +1,12 @@
 package jobs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/migration"
@@ -15,8 +17,10 @@ import (
 // MigrationConfig configures how customers moving between tiers and segments are tracked from
 // one date of a series (backfill or schedule, or `rfm run --previous-as-of`) to the next.
 type MigrationConfig struct {
-	// MissingPrevious is what happens when the previous date has no committed output: skip
-	// (default: the migration columns stay null and the manifest says why) or fail.
+	// MissingPrevious is what happens when the previous date has no committed output:
+	// compute (default: its tiers and segments are computed in memory from the same input,
+	// exactly as its own run would, so a date's outputs do not depend on the order dates run
+	// in), skip (the migration columns stay null and the manifest says why) or fail.
 	MissingPrevious string `yaml:"missing_previous"`
 	// PeriodsBelow and MaxDrop are status protection (grace rules, as airline programmes
 	// have): a customer keeps the tier they hold until they have earned a lower one for
@@ -35,9 +39,9 @@ func (c MigrationConfig) protects() bool { return c.PeriodsBelow > 1 || c.MaxDro
 func (c MigrationConfig) validate() error {
 	var errs []error
 	switch c.MissingPrevious {
-	case "", "skip", "fail":
+	case "", "compute", "skip", "fail":
 	default:
-		errs = append(errs, fmt.Errorf("migration.missing_previous is %q, want skip or fail", c.MissingPrevious))
+		errs = append(errs, fmt.Errorf("migration.missing_previous is %q, want compute, skip or fail", c.MissingPrevious))
 	}
 	if c.PeriodsBelow < 0 || c.MaxDrop < 0 {
 		errs = append(errs, fmt.Errorf("migration.periods_below and max_drop must be ≥ 0"))
@@ -61,7 +65,7 @@ type migrationView struct {
 // migrationStage compares this date with opts.Previous. It may change the profit view's tiers:
 // with status protection, a customer's tier is the one they hold after the grace rules, the
 // earned tier is kept beside it, and tier_reason says when protection applied.
-func (r *runner) migrationStage(t *feature.Table, s *rfm.Scores, pv *profitView) (*migrationView, error) {
+func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Scores, pv *profitView) (*migrationView, error) {
 	prevDate := r.opts.Previous
 	if prevDate == "" {
 		return nil, nil
@@ -79,11 +83,16 @@ func (r *runner) migrationStage(t *feature.Table, s *rfm.Scores, pv *profitView)
 				return nil, fmt.Errorf("%w: previous date %s: %v", ErrInput, prevDate, err)
 			}
 		}
-		if cfg.MissingPrevious == "fail" {
+		switch cfg.MissingPrevious {
+		case "fail":
 			return nil, fmt.Errorf("%w: the previous date %s has no committed output; run it first (rfm backfill --from %s --to %s)", ErrInput, prevDate, prevDate, prevDate)
+		case "skip":
+			v.note = fmt.Sprintf("migration skipped: the previous date %s has no committed output", prevDate)
+			return v, nil
 		}
-		v.note = fmt.Sprintf("migration skipped: the previous date %s has no committed output", prevDate)
-		return v, nil
+		if prev, err = r.computePrevious(ctx, prevDate); err != nil {
+			return nil, fmt.Errorf("computing the previous date %s: %w", prevDate, err)
+		}
 	}
 
 	cur := &migration.Period{CustomerID: t.CustomerID, Segment: s.Segment, Revenue: t.Monetary}
@@ -131,6 +140,41 @@ func (r *runner) migrationStage(t *feature.Table, s *rfm.Scores, pv *profitView)
 		return nil, fmt.Errorf("migration from %s: %w", prevDate, err)
 	}
 	return v, nil
+}
+
+// computePrevious computes the customers, segments and tiers of prevDate in memory, the way
+// that date's own run does (same input, config and engine). Held statuses are not known this
+// way: with status protection the chain restarts from earned tiers.
+func (r *runner) computePrevious(ctx context.Context, prevDate string) (*pq.Customers, error) {
+	prevDay, _ := ParseDay(prevDate)
+	pr := &runner{cfg: r.cfg, asOf: prevDate, asOfDay: prevDay, files: r.files,
+		opts: RunOptions{Logger: r.opts.Logger}, last: time.Now()}
+	req, err := pr.request(r.files)
+	if err != nil {
+		return nil, err
+	}
+	res, err := EngineByName(r.cfg.Engine).Aggregate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	t := res.Features
+	scores, err := rfm.Score(t, prevDay, pr.scoringConfig())
+	if err != nil {
+		return nil, err
+	}
+	c := &pq.Customers{CustomerID: t.CustomerID, Segment: scores.Segment, Monetary: t.Monetary, MoneyScale: t.MoneyScale}
+	pv, err := pr.profitStage(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if pv != nil {
+		c.Tier = make([]string, t.Len())
+		for i, k := range pv.tiers.Tier {
+			c.Tier[i] = pv.tiers.Tiers[k]
+		}
+		c.Profit = pv.p.Profit
+	}
+	return c, nil
 }
 
 // protect applies the grace rules and writes the held tiers into the profit view.

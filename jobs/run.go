@@ -76,6 +76,7 @@ type runner struct {
 	cfg     *Config
 	asOf    string
 	asOfDay int32
+	files   []string // resolved input files
 	opts    RunOptions
 	stages  []Stage
 	last    time.Time
@@ -101,6 +102,7 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
 	}
+	r.files = files
 	lock, err := AcquireLock(cfg.Output.Dir, r.asOf)
 	if err != nil {
 		return nil, err
@@ -244,12 +246,13 @@ func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores
 	if err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
+	cv.rankTiers(pv)
 	add(cv)
 	r.lap("clv")
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
 	}
-	mv, err := r.migrationStage(t, scores, pv)
+	mv, err := r.migrationStage(ctx, t, scores, pv)
 	if err != nil {
 		return nil, err
 	}

@@ -142,6 +142,15 @@ func OptionalInt64(name string, v []int64, valid func(i int) bool) Column {
 	})}
 }
 
+// Bool is a required BOOLEAN column.
+func Bool(name string, v []bool) Column {
+	return Column{name, parquet.Leaf(parquet.BooleanType), func(dst []parquet.Value, start, col int) {
+		for i, x := range v[start : start+len(dst)] {
+			dst[i] = parquet.BooleanValue(x).Level(0, 0, col)
+		}
+	}}
+}
+
 // Key is a plain-encoded UTF-8 column for unique values (customer ids), where a dictionary
 // would only add a hash lookup per row.
 func Key(name string, v []string) Column {
