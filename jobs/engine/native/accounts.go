@@ -49,6 +49,28 @@ func (st *accountStore) add(key int64) int32 {
 	return s
 }
 
+// dayLog is a list of (slot, day) pairs, slot<<32 | uint32(day), kept in blocks so that it
+// grows without copying.
+type dayLog struct{ blocks [][]uint64 }
+
+const dayLogBlock = 1 << 16
+
+func (l *dayLog) add(s, day int32) {
+	if n := len(l.blocks); n == 0 || len(l.blocks[n-1]) == dayLogBlock {
+		l.blocks = append(l.blocks, make([]uint64, 0, dayLogBlock))
+	}
+	last := &l.blocks[len(l.blocks)-1]
+	*last = append(*last, uint64(s)<<32|uint64(uint32(day)))
+}
+
+func (l *dayLog) len() int {
+	n := 0
+	for _, b := range l.blocks {
+		n += len(b)
+	}
+	return n
+}
+
 // partition holds the customers whose hash falls in one partition, with an account each.
 // Batches are added in row-group order, so a customer's rows arrive in input order.
 type partition struct {
@@ -62,7 +84,7 @@ type partition struct {
 	// dayLog holds slot<<32 | uint32(day) for every purchase day of a customer with more than
 	// one purchase day, skipping repeats of the previous day; finish counts the distinct days
 	// of customers whose days arrived out of order from it.
-	dayLog []uint64
+	dayLog dayLog
 	failed []int32 // slots whose order ids did not increase: recomputed by the general path
 
 	cache []int32 // string ids of the current batch: table entry → slot + 1
@@ -285,9 +307,9 @@ func (p *partition) purchase(s int32, a *account, day int32, net int64) {
 		return
 	}
 	if a.days == 1 && !a.unordered { // the first purchase on another day: log the first day too
-		p.dayLog = append(p.dayLog, uint64(s)<<32|uint64(uint32(a.arrival)))
+		p.dayLog.add(s, a.arrival)
 	}
-	p.dayLog = append(p.dayLog, uint64(s)<<32|uint64(uint32(day)))
+	p.dayLog.add(s, day)
 	if day < a.arrival {
 		a.unordered = true
 	} else if !a.unordered {
@@ -306,19 +328,23 @@ func (p *partition) finish() {
 		}
 	}
 	start := make([]int32, p.accounts.len()+1)
-	for _, e := range p.dayLog {
-		start[e>>32+1]++
+	for _, block := range p.dayLog.blocks {
+		for _, e := range block {
+			start[e>>32+1]++
+		}
 	}
 	for s := 1; s < len(start); s++ {
 		start[s] += start[s-1]
 	}
-	days := make([]int32, len(p.dayLog))
+	days := make([]int32, p.dayLog.len())
 	next := slices.Clone(start[:len(start)-1])
-	for _, e := range p.dayLog {
-		days[next[e>>32]] = int32(uint32(e))
-		next[e>>32]++
+	for _, block := range p.dayLog.blocks {
+		for _, e := range block {
+			days[next[e>>32]] = int32(uint32(e))
+			next[e>>32]++
+		}
 	}
-	p.dayLog = nil
+	p.dayLog = dayLog{}
 	for s := range int32(p.accounts.len()) {
 		a := p.accounts.at(s)
 		if !a.unordered || a.failed {

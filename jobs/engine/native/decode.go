@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -32,11 +33,32 @@ func (x *vector) ok(r int) bool { return x.state == nil || x.state[r] == stateOK
 // converter converts the n dense values of a page or dictionary (c.values) into out and st.
 type converter func(c *cursor, out []int64, st []uint8)
 
-// decodeColumn decodes the rows of one column chunk into x, converting each page's values (or
-// its dictionary's, once per dictionary) with conv.
-func decodeColumn(chunk parquet.ColumnChunk, col input.Column, rows int, conv converter, x *vector, scratch *[]int64, scratchSt *[]uint8) (err error) {
-	c := newCursor(chunk, col)
-	defer c.close()
+// columnReader decodes one column chunk into vectors a window of rows at a time, converting
+// each page's values (or its dictionary's, once per dictionary) with conv.
+type columnReader struct {
+	c        *cursor
+	conv     converter
+	dict     parquet.Dictionary // the dictionary dense was converted from
+	dense    []int64            // the converted values of the page or dictionary
+	denseSt  []uint8
+	denseBad bool // some denseSt is not stateOK
+	row, j   int  // next row of the page, next dense value of the page
+}
+
+func (cr *columnReader) open(chunk parquet.ColumnChunk, col input.Column, conv converter) {
+	cr.c, cr.conv, cr.dict, cr.row, cr.j = newCursor(chunk, col), conv, nil, 0, 0
+}
+
+func (cr *columnReader) close() {
+	if cr.c != nil {
+		cr.c.close()
+		cr.c = nil
+	}
+}
+
+// fill decodes the next rows rows into x.
+func (cr *columnReader) fill(x *vector, rows int) error {
+	c := cr.c
 	x.v = grow(x.v, rows)
 	x.state = nil
 	setState := func(r int, s uint8) {
@@ -50,76 +72,69 @@ func decodeColumn(chunk parquet.ColumnChunk, col input.Column, rows int, conv co
 		}
 		x.state[r] = s
 	}
-	var dict parquet.Dictionary
-	var dense []int64
-	var denseSt []uint8
-	denseBad := false
-	for row := 0; row < rows; {
-		if err := c.readPage(); err != nil {
-			return err
-		}
-		if row+c.n > rows {
-			return fmt.Errorf("%w: column %q has more values than the row group's %d rows", ErrCorrupt, col.Name, rows)
-		}
-		if c.idx == nil || c.dict != dict {
-			n := c.values.n
-			*scratch, *scratchSt = grow(*scratch, n), growBytes(*scratchSt, n)
-			dense, denseSt = (*scratch)[:n], (*scratchSt)[:n]
-			clear(denseSt)
-			conv(c, dense, denseSt)
-			denseBad = false
-			for _, s := range denseSt {
-				if s != stateOK {
-					denseBad = true
-					break
-				}
+	for done := 0; done < rows; {
+		if cr.row >= c.n {
+			if err := c.readPage(); err != nil {
+				return err
 			}
-			dict = c.dict
+			cr.row, cr.j = 0, 0
+			if c.idx == nil || c.dict != cr.dict {
+				n := c.values.n
+				cr.dense, cr.denseSt = grow(cr.dense, n), growBytes(cr.denseSt, n)
+				clear(cr.denseSt)
+				cr.conv(c, cr.dense, cr.denseSt)
+				cr.denseBad = slices.ContainsFunc(cr.denseSt, func(s uint8) bool { return s != stateOK })
+				cr.dict = c.dict
+			}
+			continue
 		}
-		out := x.v[row : row+c.n]
+		m := min(rows-done, c.n-cr.row)
+		out := x.v[done : done+m]
+		dense, denseSt := cr.dense, cr.denseSt
 		switch {
 		case c.defs == nil && c.idx == nil:
-			copy(out, dense)
-			if denseBad {
-				for r, s := range denseSt {
-					setState(row+r, s)
+			copy(out, dense[cr.row:cr.row+m])
+			if cr.denseBad {
+				for r, s := range denseSt[cr.row : cr.row+m] {
+					setState(done+r, s)
 				}
 			}
 		case c.defs == nil:
-			for r, k := range c.idx {
+			idx := c.idx[cr.row : cr.row+m]
+			for r, k := range idx {
 				if uint(k) >= uint(len(dense)) {
 					return badIndex(c, k)
 				}
 				out[r] = dense[k]
 			}
-			if denseBad {
-				for r, k := range c.idx {
-					setState(row+r, denseSt[k])
+			if cr.denseBad {
+				for r, k := range idx {
+					setState(done+r, denseSt[k])
 				}
 			}
 		default:
-			j := 0
-			for r, d := range c.defs {
+			for r, d := range c.defs[cr.row : cr.row+m] {
 				if d == 0 {
 					out[r] = 0
-					setState(row+r, stateNull)
+					setState(done+r, stateNull)
 					continue
 				}
-				k := int32(j)
+				k := int32(cr.j)
 				if c.idx != nil {
-					k = c.idx[j]
+					k = c.idx[cr.j]
 					if uint(k) >= uint(len(dense)) {
 						return badIndex(c, k)
 					}
 				}
-				j++
+				cr.j++
 				out[r] = dense[k]
-				if denseBad {
-					setState(row+r, denseSt[k])
+				if cr.denseBad {
+					setState(done+r, denseSt[k])
 				}
 			}
 		}
-		row += c.n
+		cr.row += m
+		done += m
 	}
 	return nil
 }

@@ -63,9 +63,11 @@ type scanner struct {
 	spare chan *batch // batches the partitions are done with, for reuse
 
 	customer, order, timestamp, amount, quantity, unitPrice, cost vector
-	scratch                                                       []int64
-	scratchSt                                                     []uint8
+	readers                                                       [7]columnReader
 }
+
+// window is how many rows of a row group are decoded at a time: the vectors stay in cache.
+const window = 1 << 14
 
 func newScanner(req *engine.Request, parts int, spare chan *batch) *scanner {
 	return &scanner{req: req, parts: parts, days: newDayer(req.Location), spare: spare}
@@ -121,7 +123,14 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 	}
 	n := int(n64)
 	b = s.newBatch(t)
-	decode := func(role string, x *vector, conv func(input.Column) converter) (bool, error) {
+	var open []*columnReader
+	defer func() {
+		for _, cr := range open {
+			cr.close()
+		}
+	}()
+	var fills []func(rows int) error
+	column := func(role string, x *vector, conv func(input.Column) converter) (bool, error) {
 		col, ok := f.Columns[role]
 		if !ok {
 			return false, nil
@@ -129,10 +138,11 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		if col.Leaf >= len(chunks) {
 			return false, fmt.Errorf("%w: column %q: leaf %d of %d", ErrCorrupt, col.Name, col.Leaf, len(chunks))
 		}
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
-		return true, decodeColumn(chunks[col.Leaf], col, n, conv(col), x, &s.scratch, &s.scratchSt)
+		cr := &s.readers[len(open)]
+		cr.open(chunks[col.Leaf], col, conv(col))
+		open = append(open, cr)
+		fills = append(fills, func(rows int) error { return cr.fill(x, rows) })
+		return true, nil
 	}
 	ids := func(table **stringTable, hash, loose bool, str *bool) func(input.Column) converter {
 		return func(col input.Column) converter {
@@ -147,32 +157,55 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 			return idConverter(col, loose)
 		}
 	}
-	if _, err := decode(input.RoleCustomerID, &s.customer, ids(&b.customers, true, false, &b.stringCustomers)); err != nil {
-		return nil, err
-	}
-	if b.hasOrders, err = decode(input.RoleOrderID, &s.order, ids(&b.orders, false, true, &b.stringOrders)); err != nil {
-		return nil, err
-	}
-	if _, err := decode(input.RoleTimestamp, &s.timestamp, func(col input.Column) converter { return dayConverter(col, s.days) }); err != nil {
-		return nil, err
-	}
 	money := func(col input.Column) converter { return moneyConverter(col, s.req.MoneyScale) }
 	floats := func(input.Column) converter { return floatConverter }
-	if has, err := decode(input.RoleAmount, &s.amount, money); err != nil {
-		return nil, err
-	} else if !has {
-		if _, err := decode(input.RoleQuantity, &s.quantity, floats); err != nil {
-			return nil, err
-		}
-		if _, err := decode(input.RoleUnitPrice, &s.unitPrice, floats); err != nil {
-			return nil, err
-		}
-		s.multiply(n)
-	}
-	if b.hasCost, err = decode(input.RoleCost, &s.cost, money); err != nil {
+	if _, err := column(input.RoleCustomerID, &s.customer, ids(&b.customers, true, false, &b.stringCustomers)); err != nil {
 		return nil, err
 	}
-	rejects := s.collect(b, n)
+	if b.hasOrders, err = column(input.RoleOrderID, &s.order, ids(&b.orders, false, true, &b.stringOrders)); err != nil {
+		return nil, err
+	}
+	if _, err := column(input.RoleTimestamp, &s.timestamp, func(col input.Column) converter { return dayConverter(col, s.days) }); err != nil {
+		return nil, err
+	}
+	hasAmount, err := column(input.RoleAmount, &s.amount, money)
+	if err != nil {
+		return nil, err
+	}
+	if !hasAmount {
+		if _, err := column(input.RoleQuantity, &s.quantity, floats); err != nil {
+			return nil, err
+		}
+		if _, err := column(input.RoleUnitPrice, &s.unitPrice, floats); err != nil {
+			return nil, err
+		}
+	}
+	if b.hasCost, err = column(input.RoleCost, &s.cost, money); err != nil {
+		return nil, err
+	}
+	for p := range b.records {
+		if c := n/s.parts/2 + 16; cap(b.records[p]) < c {
+			b.records[p] = make([]record, 0, c)
+		}
+	}
+	var rejects []reject
+	last := -1
+	for base := 0; base < n; base += window {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows := min(window, n-base)
+		for _, fill := range fills {
+			if err := fill(rows); err != nil {
+				return nil, err
+			}
+		}
+		if !hasAmount {
+			s.multiply(rows)
+		}
+		rejects, last = s.collect(b, base, rows, rejects, last)
+	}
+	b.counts.read = int64(n)
 	if len(rejects) > 0 {
 		if b.rejected, err = describe(f, chunks, t.firstRow, rejects); err != nil {
 			return nil, err
@@ -223,10 +256,10 @@ func (s *scanner) reason(r int) int {
 	return -1
 }
 
-// collect classifies every row and appends the used ones to b's records, merging consecutive
-// rows of the same customer and order.
-func (s *scanner) collect(b *batch, n int) []reject {
-	var rejects []reject
+// collect classifies rows base … base+n-1, decoded in the vectors, and appends the used ones
+// to b's records, merging consecutive rows of the same customer and order; last is the
+// partition of the last record, -1 when there is none to extend.
+func (s *scanner) collect(b *batch, base, n int, rejects []reject, last int) ([]reject, int) {
 	checks := s.customer.state != nil || s.timestamp.state != nil || s.amount.state != nil
 	asOf, start := s.req.AsOfDay, s.req.StartDay
 	if start == feature.NoDate {
@@ -237,13 +270,11 @@ func (s *scanner) collect(b *batch, n int) []reject {
 	if b.hasCost {
 		cost = s.cost.v
 	}
-	last := -1 // partition of the last record, -1 when there is none to extend
-	b.counts.read = int64(n)
 	for r := range n {
 		if checks {
 			if why := s.reason(r); why >= 0 {
 				b.counts.rejected[why]++
-				rejects = append(rejects, reject{r, why})
+				rejects = append(rejects, reject{base + r, why})
 				continue
 			}
 		}
@@ -289,7 +320,7 @@ func (s *scanner) collect(b *batch, n int) []reject {
 		b.records[p] = append(b.records[p], rec)
 		last = p
 	}
-	return rejects
+	return rejects, last
 }
 
 // describe prints the raw values of the rejected rows of one row group, reading their pages a
