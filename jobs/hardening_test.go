@@ -702,3 +702,33 @@ func TestMalformedByteFlips(t *testing.T) {
 		t.Logf("%-45s %d", k, counts[k])
 	}
 }
+
+// TestMalformedKnownBugsDuckDBCorruptPages is a KNOWN BUG test and FAILS today: DuckDB 1.1.2
+// reads corrupt pages that native rejects by their CRC-32 (parquet-go writes page checksums
+// and verifies them), and on some it crashes the process (SIGSEGV, SIGFPE) where no Go code can
+// recover. The variants are those of TestMalformedByteFlips (same seed): 1, 189, 232 and 273
+// crash DuckDB; 11, 29 and 30 make it return changed values without an error. Expected: a clear
+// error naming the file on every one, e.g. by verifying page checksums before the SQL runs.
+func TestMalformedKnownBugsDuckDBCorruptPages(t *testing.T) {
+	src := t.TempDir()
+	basePath := filepath.Join(src, "base.parquet")
+	flipFixture(t, basePath)
+	base, err := os.ReadFile(basePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := flipVariants(base)
+	picked := []int{1, 189, 232, 273, 11, 29, 30}
+	dir := t.TempDir()
+	for i, v := range picked {
+		writeBytes(t, filepath.Join(dir, fmt.Sprintf("v%03d.parquet", i)), variants[v])
+	}
+	for i, o := range duckdbOutcomes(t, dir, len(picked)) {
+		switch {
+		case o.Crashed:
+			t.Errorf("variant %d: DuckDB crashed the process (%s), want a clear error", picked[i], o.Err)
+		case o.Err == "":
+			t.Errorf("variant %d: DuckDB accepted a file whose page checksum does not match, want a clear error", picked[i])
+		}
+	}
+}
