@@ -288,10 +288,16 @@ func (v *profitView) tierTable() table {
 // cost alone.
 func (v *profitView) costToServeTable() table {
 	p, tr := v.p, v.tiers
-	var grain, tierName, customer, activity []string
-	var quantity []float64
-	var hasQuantity []bool
-	var cost []int64
+	rows := len(tr.Summary) * len(p.Activities)
+	for a := range p.Activities {
+		for i, c := range p.ActivityCost[a] {
+			if c != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 {
+				rows++
+			}
+		}
+	}
+	grain, tierName, customer, activity := make([]string, 0, rows), make([]string, 0, rows), make([]string, 0, rows), make([]string, 0, rows)
+	quantity, hasQuantity, cost := make([]float64, 0, rows), make([]bool, 0, rows), make([]int64, 0, rows)
 	tierQuantity := make([][]float64, len(tr.Summary)) // [tier][activity]
 	for k := range tierQuantity {
 		tierQuantity[k] = make([]float64, len(p.Activities))

@@ -287,28 +287,74 @@ func (g *activityAggregator) result() *activityTotals {
 type customerLookup struct {
 	byString map[string]int32
 	byInt    map[int64]int32
+	// dense[v] is the row of integer id v when every integer id is in [0, len(dense)), ids
+	// being usually dense: one array access instead of a hash lookup. −1: no such customer.
+	dense []int32
+}
+
+// intRow returns the row of integer id v, −1 when it has none.
+func (lk *customerLookup) intRow(v int64) int32 {
+	if lk.dense != nil {
+		if v >= 0 && v < int64(len(lk.dense)) {
+			return lk.dense[v]
+		}
+		return -1
+	}
+	row, ok := lk.byInt[v]
+	return orMinus(row, ok)
 }
 
 func newCustomerLookup(ids []string, files []input.File) *customerLookup {
 	lk := &customerLookup{}
-	numeric := false
+	numeric, text := false, false
 	for _, f := range files {
-		if f.Columns[input.RoleCustomerID].Kind != input.KindString {
+		if f.Columns[input.RoleCustomerID].Kind == input.KindString {
+			text = true
+		} else {
 			numeric = true
 		}
 	}
-	lk.byString = make(map[string]int32, len(ids))
-	for i, id := range ids {
-		lk.byString[id] = int32(i)
-	}
-	if numeric {
-		lk.byInt = make(map[int64]int32, len(ids))
-		var buf []byte
+	if text {
+		lk.byString = make(map[string]int32, len(ids))
 		for i, id := range ids {
-			v, err := strconv.ParseInt(id, 10, 64)
-			if buf = strconv.AppendInt(buf[:0], v, 10); err == nil && string(buf) == id {
-				lk.byInt[v] = int32(i)
+			lk.byString[id] = int32(i)
+		}
+	}
+	if !numeric {
+		return lk
+	}
+	// The integer value of each id printed canonically (as the engines print integer ids);
+	// −1 marks the others, which no integer id matches.
+	vals := make([]int64, len(ids))
+	maxID := int64(-1)
+	dense := true
+	var buf []byte
+	for i, id := range ids {
+		v, err := strconv.ParseInt(id, 10, 64)
+		if buf = strconv.AppendInt(buf[:0], v, 10); err != nil || string(buf) != id {
+			vals[i] = -1
+			continue
+		}
+		vals[i] = v
+		dense = dense && v >= 0
+		maxID = max(maxID, v)
+	}
+	if dense && maxID < 4*int64(len(ids))+1024 {
+		lk.dense = make([]int32, maxID+1)
+		for i := range lk.dense {
+			lk.dense[i] = -1
+		}
+		for i, v := range vals {
+			if v >= 0 {
+				lk.dense[v] = int32(i)
 			}
+		}
+		return lk
+	}
+	lk.byInt = make(map[int64]int32, len(ids))
+	for i, v := range vals {
+		if v != -1 || ids[i] == "-1" {
+			lk.byInt[v] = int32(i)
 		}
 	}
 	return lk
@@ -463,16 +509,13 @@ func (s *activityScanner) customerRow(c *pageCursor, buf *[]byte) (int32, bool) 
 			row, ok := lk.byString[string(c.values.bytes(c.k))]
 			return orMinus(row, ok), true
 		case format.Int32, format.Int64:
-			v := c.integer()
-			row, ok := lk.byInt[v]
-			return orMinus(row, ok), true
+			return lk.intRow(c.integer()), true
 		}
 		x := c.float()
 		if x != math.Trunc(x) || math.Abs(x) >= 9.2e18 {
 			return 0, false
 		}
-		row, ok := lk.byInt[int64(x)]
-		return orMinus(row, ok), true
+		return lk.intRow(int64(x)), true
 	}
 	if c.idx == nil {
 		return find()

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/rfmjob/rfm/jobs/gen"
 )
 
 // profitTx is a transaction line of the profit fixture, with its cost of goods.
@@ -431,4 +433,56 @@ func TestProfitRunOptions(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestProfitRunGenerated runs the profit view on generated integer-id data with its activity
+// table (the demo's shape) on both engines: every activity row up to the as-of day is
+// attributed (each belongs to a customer with transactions), and the cost-to-serve table's tier rows add
+// up to the customers' cost to serve to the cent.
+func TestProfitRunGenerated(t *testing.T) {
+	dir := t.TempDir()
+	opt := gen.Options{Customers: 300, Transactions: 6000, Seed: 9, Days: 200}
+	tx, acts := filepath.Join(dir, "tx.parquet"), filepath.Join(dir, "acts.parquet")
+	if err := gen.WriteFile(tx, opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.WriteActivityFile(acts, opt, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, eng := range []string{"native", "duckdb"} {
+		t.Run(eng, func(t *testing.T) {
+			out := t.TempDir()
+			cfg := profitConfig(eng, tx, acts, out)
+			cfg.Profit.Rates = map[string]float64{gen.ActivityOrder: 0.5, gen.ActivityDelivery: 7, gen.ActivityReturn: 15,
+				gen.ActivitySupport: 2, gen.ActivitySalesVisit: 60, gen.ActivityMarketingTouch: 2.5}
+			cfg.Tiers.Cuts = nil
+			m, err := Run(context.Background(), cfg, opt.End(), RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var note string
+			for _, w := range m.Warnings {
+				if strings.HasPrefix(w, "profit: activity table:") {
+					note = w
+				}
+			}
+			// Deliveries and support after the last orders fall after the as-of day; nothing else
+			// is left out.
+			if !strings.Contains(note, "after the as-of day, 0 before the window, 0 of customers without transactions in the window (not attributed), 0 rejected") {
+				t.Errorf("activity accounting %q, want every row used or after the as-of day", note)
+			}
+			var custCost, tierCost int64
+			for _, c := range readTable[profitCustomer](t, out, TableCustomers, opt.End()) {
+				custCost += c.CostToServe
+			}
+			for _, c := range readTable[costOut](t, out, TableCostToServe, opt.End()) {
+				if c.Grain == "tier" {
+					tierCost += c.Cost
+				}
+			}
+			if custCost == 0 || custCost != tierCost {
+				t.Errorf("cost to serve: customers %d, tier rows %d; want equal and > 0", custCost, tierCost)
+			}
+		})
+	}
 }
