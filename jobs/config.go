@@ -413,8 +413,10 @@ func (c *Config) Validate() error {
 		bad("limits.threads is %d, want ≥ 0", c.Limits.Threads)
 	}
 	if c.Limits.MemoryLimit != "" {
-		if _, err := ParseBytes(c.Limits.MemoryLimit); err != nil {
+		if n, err := ParseBytes(c.Limits.MemoryLimit); err != nil {
 			bad("limits.memory_limit: %v", err)
+		} else if n == 0 {
+			bad("limits.memory_limit is %q, want a positive size like 4GB (or leave it unset)", c.Limits.MemoryLimit)
 		}
 	}
 	errs = append(errs, c.validateProfit()...)
@@ -434,7 +436,8 @@ func (c *Config) Validate() error {
 
 var bytesRe = regexp.MustCompile(`(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)?\s*$`)
 
-// ParseBytes reads sizes like "512MB", "4GiB", "1.5GB" (decimal and binary units).
+// ParseBytes reads sizes like "512MB", "4GiB", "1.5GB" (decimal and binary units). A size of
+// 2^63 bytes or more is an error, never a wrapped-around negative count.
 func ParseBytes(s string) (int64, error) {
 	m := bytesRe.FindStringSubmatch(s)
 	if m == nil {
@@ -443,5 +446,8 @@ func ParseBytes(s string) (int64, error) {
 	x, _ := strconv.ParseFloat(m[1], 64)
 	mult := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
 		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
+	if n := x * mult; n >= 1<<63 {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
 	return int64(x * mult), nil
 }
