@@ -1,0 +1,217 @@
+package jobs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readmeConfig is the configuration of the README, every key set.
+const readmeConfig = `input:
+  transactions: data/tx/*.parquet
+  columns:
+    customer_id: CustomerID
+    order_id: InvoiceNo
+    timestamp: InvoiceDate
+    quantity: Quantity
+    unit_price: UnitPrice
+    cost: Cost
+output:
+  dir: out/
+engine: native
+window:
+  lookback: 365d
+  timezone: Europe/Berlin
+money:
+  scale: 2
+scoring:
+  bins: 5
+  method: fixed
+  fixed: {recency: [30, 90, 180, 365], frequency: [1, 2, 4, 8], monetary: [50, 100, 250, 1000]}
+  segments:
+    - {name: Champions, r: [4, 5], f: [4, 5], m: [4, 5]}
+pareto:
+  a_cut: 0.80
+  b_cut: 0.95
+quality:
+  max_rejected_share: 0.01
+limits:
+  threads: 0
+  memory_limit: 4GB
+  temp_dir: /tmp/spill
+clusters:
+  enabled: true
+  k: 6
+clv:
+  enabled: true
+  model: bgnbd
+report:
+  enabled: true
+`
+
+// FuzzLoadConfig feeds random YAML to LoadConfig, then Normalize and Validate: every outcome
+// must be a config or an error wrapping ErrConfig, never a panic; a config that validates must
+// give a usable window, time zone and engine request.
+func FuzzLoadConfig(f *testing.F) {
+	for _, seed := range []string{readmeConfig, "", "input: {transactions: x.parquet}\n", "engine: [a, b]\n",
+		"scoring: {bins: 99999999999999999999}\n", "money: {scale: -1}\n", "limits: {memory_limit: 1e400TB}\n",
+		"a: &a [*a, *a]\n", "input: {columns: {order_id: null}}\n", "window: {lookback: 0d}\n", "\t- :\n"} {
+		f.Add([]byte(seed))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "job.yaml")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := LoadConfig(path, nil)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("LoadConfig error %v does not wrap ErrConfig", err)
+			}
+			return
+		}
+		checkLoaded(t, cfg)
+	})
+}
+
+// checkLoaded normalizes and validates a loaded config and, when it validates, checks what the
+// run derives from it.
+func checkLoaded(t *testing.T, cfg *Config) {
+	cfg.Normalize()
+	if err := cfg.Validate(); err != nil {
+		if !errors.Is(err, ErrConfig) {
+			t.Fatalf("Validate error %v does not wrap ErrConfig", err)
+		}
+		return
+	}
+	if _, err := cfg.Location(); err != nil {
+		t.Fatalf("valid config, but Location: %v", err)
+	}
+	if n := cfg.LookbackDays(); n < 0 || cfg.Window.Lookback != "" && n == 0 {
+		t.Fatalf("lookback %q gives %d days", cfg.Window.Lookback, n)
+	}
+	if cfg.Limits.MemoryLimit != "" {
+		if n, err := ParseBytes(cfg.Limits.MemoryLimit); err != nil || n <= 0 {
+			t.Fatalf("valid memory_limit %q gives %d bytes, %v: want a positive size", cfg.Limits.MemoryLimit, n, err)
+		}
+	}
+	r := &runner{cfg: cfg, asOfDay: day("2024-12-31")}
+	if _, err := r.request([]string{"x.parquet"}); err != nil {
+		t.Fatalf("valid config, but request: %v", err)
+	}
+	_ = cfg.Hash()
+}
+
+// FuzzConfigEnv sets one RFM_ variable to a random value: an error wrapping ErrConfig or a
+// config, never a panic.
+func FuzzConfigEnv(f *testing.F) {
+	for _, kv := range [][2]string{{"SCORING_BINS", "7"}, {"SCORING_BINS", "x"}, {"MONEY_SCALE", "99999999999999999999"},
+		{"INPUT_COLUMNS_ORDER_ID", ""}, {"QUALITY_MAX_REJECTED_SHARE", "NaN"}, {"LIMITS_MEMORY_LIMIT", "99999999999TB"},
+		{"CLUSTERS_ENABLED", "maybe"}, {"ENGINE", "duckdb"}, {"UNKNOWN", "1"}} {
+		f.Add(kv[0], kv[1])
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		if strings.ContainsAny(key, "=\x00") {
+			return
+		}
+		cfg, err := LoadConfig("", []string{"RFM_" + key + "=" + value, "RFM_INPUT_TRANSACTIONS=x.parquet"})
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("error %v does not wrap ErrConfig", err)
+			}
+			return
+		}
+		checkLoaded(t, cfg)
+	})
+}
+
+// FuzzParseDay checks that a date ParseDay accepts is a plain YYYY-MM-DD that FormatDay gives
+// back unchanged, so an as-of date can never carry a path element into the output layout.
+func FuzzParseDay(f *testing.F) {
+	for _, s := range []string{"2024-12-31", "0001-01-01", "9999-12-31", "2024-02-30", "../../etc", "2024-01-01/../x",
+		"2024-1-1", " 2024-01-01", "2024-01-01\x00", "+2024-01-01", "-001-01-01"} {
+		f.Add(s)
+	}
+	out := f.TempDir()
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDay(s)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("ParseDay(%q) error %v does not wrap ErrConfig", s, err)
+			}
+			return
+		}
+		if got := FormatDay(d); got != s {
+			t.Fatalf("FormatDay(ParseDay(%q)) = %q, want the input back", s, got)
+		}
+		for _, table := range []string{TableCustomers, TableSegments, TablePareto, TableRejected, manifestDir} {
+			rel, err := filepath.Rel(out, PartitionDir(out, table, s))
+			if err != nil || rel != filepath.Join(table, "as_of="+s) {
+				t.Fatalf("date %q puts table %s at %q, want %s/as_of=%s", s, table, rel, table, s)
+			}
+		}
+	})
+}
+
+// FuzzParseBytes checks sizes: an accepted size is a positive byte count (or 0 for "0"),
+// never a negative or wrapped-around one.
+func FuzzParseBytes(f *testing.F) {
+	for _, s := range []string{"512MB", "4GiB", "1.5GB", "0", "99999999999999999999TB", "9223372036854775807", "1e3MB", "TB", " 1 kb "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseBytes(s)
+		if err == nil && n < 0 {
+			t.Fatalf("ParseBytes(%q) = %d, want a non-negative size or an error", s, n)
+		}
+	})
+}
+
+// FuzzParseCadence feeds random cadences (day, week, month, cron expressions with CRON_TZ=)
+// to ParseCadence: an error wrapping ErrConfig, or a cadence whose next tick after a fixed
+// instant is later than it and comes back within a second.
+func FuzzParseCadence(f *testing.F) {
+	for _, s := range []string{"day", "week", "month", "0 2 * * *", "CRON_TZ=America/New_York 30 2 * * *", "@daily",
+		"0 0 30 2 *", "@every 1h", "TZ=Nowhere/None 0 0 * * *", "*/0 * * * *", "0 0 31 4 *", "59 23 29 2 1"} {
+		f.Add(s)
+	}
+	from := time.Date(2024, 3, 10, 1, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, every string) {
+		c, err := ParseCadence(every, time.UTC)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("ParseCadence(%q) error %v does not wrap ErrConfig", every, err)
+			}
+			return
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			switch c.String() {
+			case "day", "week", "month": // calendar cadences have series, not ticks
+				if _, err := c.Series("2024-01-01", "2024-03-31"); err != nil {
+					t.Errorf("cadence %q: Series: %v", every, err)
+				}
+				return
+			}
+			tick, asOf := c.NextTick(from)
+			if !tick.IsZero() && !tick.After(from) {
+				t.Errorf("cadence %q: next tick %v is not after %v", every, tick, from)
+			}
+			if !tick.IsZero() {
+				if _, err := ParseDay(asOf); err != nil {
+					t.Errorf("cadence %q: as-of %q: %v", every, asOf, err)
+				}
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			t.Fatalf("cadence %q: NextTick did not return within a second", every)
+		}
+	})
+}
