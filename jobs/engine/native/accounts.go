@@ -20,7 +20,9 @@ type account struct {
 	days                            int64 // distinct purchase days while !unordered
 	first, last                     int32 // earliest and latest purchase day (frequency > 0)
 	arrival                         int32 // day of the last purchase in arrival order
-	_                               [20]byte
+	nameLen                         int32 // string ids: the id is partition.names[nameAt:nameAt+nameLen]
+	nameAt                          int64
+	_                               [8]byte
 }
 
 // accountStore holds accounts in fixed-size blocks: growing never copies them, and the peak
@@ -77,7 +79,8 @@ type partition struct {
 	index []int32 // open addressing by hash: slot + 1, 0 for an empty entry
 	shift uint    // index position = hash >> shift
 
-	names     []string // string customer ids, by slot
+	names     []byte // string customer ids, one after the other (see account.nameAt)
+	stringIDs bool
 	accounts  accountStore
 	openOrder []string // string order ids: each slot's open order
 
@@ -111,7 +114,7 @@ func (p *partition) rehash(size int) {
 }
 
 func (p *partition) hashOf(a *account) uint64 {
-	if p.names != nil {
+	if p.stringIDs {
 		return uint64(a.key)
 	}
 	return mix(a.key)
@@ -160,23 +163,27 @@ func (p *partition) slotOfName(b []byte, h uint64) int32 {
 	for i := h >> p.shift; ; i = (i + 1) & mask {
 		e := p.index[i]
 		if e == 0 {
-			p.names = append(p.names, string(b))
-			return p.newSlot(i, int64(h))
+			s := p.newSlot(i, int64(h))
+			a := p.accounts.at(s)
+			a.nameAt, a.nameLen = int64(len(p.names)), int32(len(b))
+			p.names = append(p.names, b...)
+			return s
 		}
-		if p.accounts.at(e-1).key == int64(h) && p.names[e-1] == string(b) {
+		if a := p.accounts.at(e - 1); a.key == int64(h) && string(p.name(a)) == string(b) {
 			return e - 1
 		}
 	}
 }
+
+// name returns the string id of a.
+func (p *partition) name(a *account) []byte { return p.names[a.nameAt : a.nameAt+int64(a.nameLen)] }
 
 // resolver returns the function mapping b's customer references to slots.
 func (p *partition) resolver(b *batch) func(int64) int32 {
 	if !b.stringCustomers {
 		return p.slotOfID
 	}
-	if p.names == nil {
-		p.names = []string{}
-	}
+	p.stringIDs = true
 	n := b.customers.len()
 	if cap(p.cache) < n {
 		p.cache = make([]int32, n)

@@ -157,22 +157,20 @@ func growBytes(s []uint8, n int) []uint8 {
 	return s[:n]
 }
 
-// strings is a row group's distinct-enough string values: every dictionary entry, and every
-// value of plain pages interned by content. Rows refer to entries by index; two entries may
-// hold the same bytes (a dictionary with duplicates), so consumers compare contents.
+// stringTable holds a row group's string values: every dictionary entry, and the values of
+// plain pages, a run of equal values stored once. Rows refer to entries by index; two entries
+// may hold the same bytes, so consumers compare contents.
 type stringTable struct {
 	data    []byte
 	offsets []int32 // entry i is data[offsets[i]:offsets[i+1]]
 	hashes  []uint64
-	intern  map[string]int64 // plain pages only
-	hash    bool             // compute hashes (customer ids)
+	hash    bool // compute hashes (customer ids)
 }
 
 var idSeed = maphash.MakeSeed()
 
 func (t *stringTable) reset(hash bool) {
-	t.data, t.offsets, t.hashes = t.data[:0], append(t.offsets[:0], 0), t.hashes[:0]
-	t.intern, t.hash = nil, hash
+	t.data, t.offsets, t.hashes, t.hash = t.data[:0], append(t.offsets[:0], 0), t.hashes[:0], hash
 }
 
 func (t *stringTable) len() int { return len(t.offsets) - 1 }
@@ -188,8 +186,8 @@ func (t *stringTable) add(b []byte) int64 {
 	return int64(len(t.offsets) - 2)
 }
 
-// stringConverter maps a dictionary's entries to new table entries one to one, and interns the
-// values of plain pages.
+// stringConverter maps a dictionary's entries to new table entries one to one, and the values
+// of plain pages to an entry per run of equal values.
 func stringConverter(t *stringTable) converter {
 	return func(c *cursor, out []int64, _ []uint8) {
 		if c.idx != nil {
@@ -198,17 +196,13 @@ func stringConverter(t *stringTable) converter {
 			}
 			return
 		}
-		if t.intern == nil {
-			t.intern = map[string]int64{}
-		}
 		for k := range out {
 			b := c.values.bytes(k)
-			i, ok := t.intern[string(b)]
-			if !ok {
-				i = t.add(b)
-				t.intern[string(b)] = i
+			if n := t.len(); n > 0 && string(t.at(int64(n-1))) == string(b) {
+				out[k] = int64(n - 1)
+				continue
 			}
-			out[k] = i
+			out[k] = t.add(b)
 		}
 	}
 }

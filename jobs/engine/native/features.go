@@ -33,20 +33,25 @@ func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
 	at := func(r customerRef) (*partition, int32) { return parts[r.ref>>32], int32(uint32(r.ref)) }
 	stringIDs := false
 	for _, p := range parts {
-		stringIDs = stringIDs || p.names != nil
+		stringIDs = stringIDs || p.stringIDs
 	}
 
 	t := &feature.Table{MoneyScale: scale, HasCost: hasCost}
 	t.Grow(n)
 	if stringIDs {
-		slices.SortFunc(refs, func(a, b customerRef) int {
-			pa, sa := at(a)
-			pb, sb := at(b)
-			return strings.Compare(pa.names[sa], pb.names[sb])
-		})
-		for i, r := range refs {
+		// Each partition's ids are one string; the table's strings are slices of them.
+		text := make([]string, len(parts))
+		for i, p := range parts {
+			text[i] = string(p.names)
+		}
+		id := func(r customerRef) string {
 			p, s := at(r)
-			t.CustomerID[i] = p.names[s]
+			a := p.accounts.at(s)
+			return text[r.ref>>32][a.nameAt : a.nameAt+int64(a.nameLen)]
+		}
+		slices.SortFunc(refs, func(a, b customerRef) int { return strings.Compare(id(a), id(b)) })
+		for i, r := range refs {
+			t.CustomerID[i] = id(r)
 		}
 	} else {
 		fits := true
