@@ -56,17 +56,20 @@ func (r *runner) clusterStage(t *feature.Table, profit []float64) (*clusterView,
 	if !cfg.enabled() {
 		return nil, nil
 	}
-	feats, rows, err := cluster.FeaturesFrom(t, r.asOfDay, profit)
-	if err != nil {
-		return nil, err
-	}
 	v := &clusterView{asOfDay: r.asOfDay}
-	res, err := cluster.Cluster(feats, cluster.FeatureMonetary, cfg.options(r.cfg.Limits.Threads))
+	feats, rows, err := cluster.FeaturesFrom(t, r.asOfDay, profit)
+	var res *cluster.Result
+	if err == nil && len(rows) == 0 {
+		err = fmt.Errorf("%w: no customer has a purchase", cluster.ErrTooFewPoints)
+	}
+	if err == nil {
+		res, err = cluster.Cluster(feats, cluster.FeatureMonetary, cfg.options(r.cfg.Limits.Threads))
+	}
 	switch {
 	case err == nil:
 		v.res = res
 		v.labels, v.names = res.Expand(t.Len(), rows)
-	case errorsIs(err, cluster.ErrTooFewPoints, cluster.ErrTooFewDistinct):
+	case errorsIs(err, cluster.ErrTooFewPoints, cluster.ErrTooFewDistinct, cluster.ErrNoFeatures):
 		v.note = fmt.Sprintf("clusters skipped: %v", err)
 		v.labels = make([]int32, t.Len())
 		v.names = make([]string, t.Len())
