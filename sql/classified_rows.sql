@@ -1,27 +1,29 @@
 -- name: classified_rows
 -- grain: one row per input row, of every input file
--- parameters: $f0 … $fN the input files (one bound parameter each); $as_of_day, $start_day
---   (INTEGER days since 1970-01-01; $start_day NULL = no lower bound)
--- placeholders, filled by jobs/engine/duckdb with typed expressions over quoted identifiers
---   (never with user text): {{files}}, {{customer_id}}, {{customer_bad}}, {{order_id}},
---   {{ts_null}}, {{ts_bad}}, {{day}}, {{amount_null}}, {{amount_bad}}, {{amount_minor}},
---   {{cost_minor}}, {{raw_customer_id}}, {{raw_order_id}}, {{raw_timestamp}}, {{raw_amount}},
---   {{tz_join}}
--- output: file VARCHAR, row BIGINT, customer_id VARCHAR, order_id VARCHAR, day INTEGER,
---   amount_minor BIGINT, cost_minor BIGINT, reason VARCHAR (NULL for a usable row),
+-- parameters: $as_of_day, $start_day (INTEGER days since 1970-01-01; $start_day NULL = no lower
+--   bound), and those the dialect's placeholders bind (DuckDB: $f0 … $fN, the input files;
+--   Trino: $time_zone when days are local to a zone)
+-- dialects: one text for DuckDB (jobs/engine/duckdb) and Trino (jobs/engine/trino). Each engine
+--   fills every placeholder with typed expressions over quoted identifiers in its own dialect
+--   (never with user text): {{source}} the relation read (DuckDB: read_parquet of the files;
+--   Trino: the configured table), {{file}}, {{row}} (the row's file and 0-based row number where
+--   the engine knows them; Trino: the table's "$path" and NULL), {{order_key}} (NULL when the row
+--   has an order id, else a value unique to the row), {{customer_id}}, {{customer_bad}},
+--   {{order_id}}, {{ts_null}}, {{ts_bad}}, {{day}}, {{amount_null}}, {{amount_bad}},
+--   {{amount_minor}}, {{cost_minor}}, {{raw_customer_id}}, {{raw_order_id}}, {{raw_timestamp}},
+--   {{raw_amount}}, {{tz_join}}
+-- output: file VARCHAR, row BIGINT, customer_id VARCHAR, order_id VARCHAR, order_key VARCHAR,
+--   day INTEGER, amount_minor BIGINT, cost_minor BIGINT, reason VARCHAR (NULL for a usable row),
 --   status VARCHAR ('used' | 'after_as_of' | 'before_window' | 'rejected'), raw_* VARCHAR
 -- Rejection reasons are checked in this order; the first that applies is the row's reason.
-WITH src AS (
-    SELECT *
-    FROM read_parquet({{files}}, filename = true, file_row_number = true)
-),
-typed AS (
+WITH typed AS (
     SELECT
-        filename AS file,
-        file_row_number AS row,
+        {{file}} AS file,
+        {{row}} AS row,
         {{customer_id}} AS customer_id,
         {{customer_bad}} AS customer_bad,
         {{order_id}} AS order_id,
+        {{order_key}} AS order_key,
         {{ts_null}} AS ts_null,
         {{ts_bad}} AS ts_bad,
         {{day}} AS day,
@@ -33,7 +35,7 @@ typed AS (
         {{raw_order_id}} AS raw_order_id,
         {{raw_timestamp}} AS raw_timestamp,
         {{raw_amount}} AS raw_amount
-    FROM src {{tz_join}}
+    FROM {{source}} {{tz_join}}
 ),
 classified AS (
     SELECT

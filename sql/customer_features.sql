@@ -7,7 +7,8 @@
 --   frequency, orders, rows, purchase_days, monetary, purchase_value, first_day_value,
 --   cost BIGINT
 -- An order is a customer's rows sharing an order id; a row without an order id (no order column,
--- or a NULL id) is its own order. Its day is its earliest row's day, its net the sum of its rows.
+-- or a NULL id) is its own order (classified_rows gives it a unique order_key). Its day is its
+-- earliest row's day, its net the sum of its rows.
 -- A purchase is an order with net > $purchase_floor: 0, or −1 to count zero-value orders
 -- (minor units are integers, so net > −1 means net ≥ 0).
 WITH classified AS (
@@ -22,7 +23,7 @@ orders AS (
         count(*) AS rows
     FROM classified
     WHERE status = 'used'
-    GROUP BY customer_id, order_id, CASE WHEN order_id IS NULL THEN file || ':' || row END
+    GROUP BY customer_id, order_id, order_key
 ),
 customers AS (
     SELECT

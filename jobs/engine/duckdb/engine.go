@@ -119,7 +119,6 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		names = append(names, "$"+name)
 		args = append(args, sql.Named(name, f.Path))
 	}
-	vars["files"] = "[" + strings.Join(names, ", ") + "]"
 
 	vars["customer_id"], vars["customer_bad"], vars["raw_customer_id"] = idExprs(cols["customer_id"])
 	if oc, ok := cols["order_id"]; ok {
@@ -127,6 +126,9 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		vars["raw_order_id"] = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(oc.Name))
 	} else {
 		vars["order_id"], vars["raw_order_id"] = "NULL", "NULL"
+	}
+	for k, v := range sourceExprs(names, vars["order_id"]) {
+		vars[k] = v
 	}
 
 	tc := cols["timestamp"]

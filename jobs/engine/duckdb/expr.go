@@ -86,3 +86,16 @@ func floatMinor(x string, scale int) (minor, bad string) {
 }
 
 func pow10(n int) string { return "1" + strings.Repeat("0", n) }
+
+// sourceExprs returns the placeholders of classified_rows that name the relation read and each
+// row's place in it: read_parquet over the bound file parameters (params, e.g. "$f0"), with the
+// file name and 0-based row number DuckDB reports, and an order key that makes a row without
+// an order id its own order.
+func sourceExprs(params []string, orderID string) map[string]string {
+	return map[string]string{
+		"source":    "read_parquet([" + strings.Join(params, ", ") + "], filename = true, file_row_number = true)",
+		"file":      "filename",
+		"row":       "file_row_number",
+		"order_key": fmt.Sprintf("CASE WHEN %s IS NULL THEN filename || ':' || CAST(file_row_number AS VARCHAR) END", orderID),
+	}
+}
