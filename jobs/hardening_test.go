@@ -732,3 +732,39 @@ func TestMalformedKnownBugsDuckDBCorruptPages(t *testing.T) {
 		}
 	}
 }
+
+// sqlNames are column names that would change the meaning of SQL spliced as text.
+var sqlNames = []string{`x"; DROP TABLE t; --`, `"`, `a""b`, `'; SELECT 1; --`, `$as_of_day`, `{{files}}`, `amount) --`,
+	`ü € 中`, "tab\tname"}
+
+// writeNamed writes a three-row input whose columns have the given names.
+func writeNamed(t testing.TB, path, id, ts, amount string) {
+	inputtest.Write(t, path, 0,
+		inputtest.Column{Name: id, Node: parquet.String(), Values: []any{"a", "b", "a"}},
+		inputtest.Column{Name: ts, Node: parquet.Timestamp(parquet.Microsecond), Values: []any{us("2024-01-01 10:00"), us("2024-01-02 10:00"), us("2024-02-01 10:00")}},
+		inputtest.Column{Name: amount, Node: parquet.Leaf(parquet.DoubleType), Values: []any{1.25, 2.5, -0.75}})
+}
+
+// TestColumnNamesAreQuoted maps every role to columns whose names hold quotes, semicolons, SQL,
+// placeholders and parameters, and runs the whole job on both engines: the names reach DuckDB
+// only as quoted identifiers, so both give the hand-computed monetary (a: 1.25 − 0.75 = 0.50,
+// b: 2.50).
+func TestColumnNamesAreQuoted(t *testing.T) {
+	for i, name := range sqlNames {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "tx.parquet")
+			writeNamed(t, in, "id "+name, "ts "+name, name)
+			for _, eng := range []string{"native", "duckdb"} {
+				c := malformedCase{Columns: map[string]string{"customer_id": "id " + name, "timestamp": "ts " + name, "amount": name, "order_id": ""}}
+				out := t.TempDir()
+				if _, err := runBounded(t, corpusConfig(c, in, out, eng), malformedAsOf, 60*time.Second); err != nil {
+					t.Fatalf("%s, columns named %q: %v", eng, name, err)
+				}
+				got := readCustomers(t, out, malformedAsOf)
+				if got["a"].Monetary != 50 || got["b"].Monetary != 250 || len(got) != 2 {
+					t.Errorf("%s, columns named %q: monetary a=%d b=%d (%d customers), want 50, 250 (2)", eng, name, got["a"].Monetary, got["b"].Monetary, len(got))
+				}
+			}
+		})
+	}
+}
