@@ -15,20 +15,23 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// dayer turns instants into days since 1970-01-01 in a time zone. It caches the zone period
-// (the interval between two offset changes) of the last instant, so that a run of rows in the
-// same period costs one comparison each.
+// dayer turns instants into days since 1970-01-01 in a time zone. It keeps every zone period
+// (the interval between two offset changes) it has met, so that after the first instant of each
+// period a row costs a comparison or a short scan, never a call to time.In.
 type dayer struct {
-	loc        *time.Location // nil: UTC
-	start, end int64          // the cached period, Unix seconds [start, end)
-	offset     int64          // its UTC offset, seconds
+	loc     *time.Location // nil: UTC
+	periods []period       // the periods met, in the order met
+	last    int            // index of the period of the last instant
 }
+
+// period is an interval [start, end) of Unix seconds with one UTC offset.
+type period struct{ start, end, offset int64 }
 
 func newDayer(loc *time.Location) *dayer {
 	if loc == time.UTC {
 		loc = nil
 	}
-	return &dayer{loc: loc, start: 1, end: 0}
+	return &dayer{loc: loc}
 }
 
 // day returns the day of the instant v, counted in units of which perSec make a second.
@@ -36,20 +39,39 @@ func (d *dayer) day(v, perSec int64) int32 {
 	if d.loc == nil {
 		return int32(floorDiv(v, perSec*86400))
 	}
-	sec := floorDiv(v, perSec)
-	if sec < d.start || sec >= d.end {
-		t := time.Unix(sec, 0).In(d.loc)
-		_, off := t.Zone()
-		s, e := t.ZoneBounds()
-		d.offset, d.start, d.end = int64(off), math.MinInt64, math.MaxInt64
-		if !s.IsZero() {
-			d.start = s.Unix()
-		}
-		if !e.IsZero() {
-			d.end = e.Unix()
+	return int32(floorDiv(v+d.offset(floorDiv(v, perSec))*perSec, perSec*86400))
+}
+
+// offset returns the UTC offset in seconds at Unix second sec.
+func (d *dayer) offset(sec int64) int64 {
+	if d.last < len(d.periods) {
+		if p := d.periods[d.last]; sec >= p.start && sec < p.end {
+			return p.offset
 		}
 	}
-	return int32(floorDiv(v+d.offset*perSec, perSec*86400))
+	for i, p := range d.periods {
+		if sec >= p.start && sec < p.end {
+			d.last = i
+			return p.offset
+		}
+	}
+	t := time.Unix(sec, 0).In(d.loc)
+	_, off := t.Zone()
+	s, e := t.ZoneBounds()
+	p := period{start: math.MinInt64, end: math.MaxInt64, offset: int64(off)}
+	if !s.IsZero() {
+		p.start = s.Unix()
+	}
+	if !e.IsZero() {
+		p.end = e.Unix()
+	}
+	if len(d.periods) < 64 {
+		d.periods = append(d.periods, p)
+		d.last = len(d.periods) - 1
+	} else {
+		d.periods[d.last] = p // beyond 64 periods, replace the last one used
+	}
+	return p.offset
 }
 
 // parseISO parses an ISO-8601 date or timestamp into microseconds since the epoch (UTC):
