@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/engine/duckdb"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/engine/native"
@@ -79,6 +81,52 @@ func FuzzInspectNative(f *testing.F) {
 		case <-done:
 		case <-time.After(15 * time.Second):
 			t.Fatal("native engine did not return within 15 s")
+		}
+	})
+}
+
+// FuzzColumnNames maps the amount role to a column with a random name, writes a file with that
+// column and runs both engines: the name reaches DuckDB's SQL only as a quoted identifier, so
+// quotes, semicolons, SQL and control characters in it can only ever make the two engines agree
+// on the same numbers.
+func FuzzColumnNames(f *testing.F) {
+	for _, s := range []string{`amount`, `x"; DROP TABLE t; --`, `"`, `""`, `a"b`, `'; SELECT 1; --`, `$1`, `{{files}}`,
+		`amount) FROM read_csv('/etc/passwd') --`, "tab\there", "new\nline", `\`, `ü€`, ` `, `AMOUNT`} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, name string) {
+		if name == "" || strings.EqualFold(name, "customer_id") || strings.EqualFold(name, "order_id") || strings.EqualFold(name, "ts") {
+			return
+		}
+		cols := defaultColumns
+		cols.Amount = name
+		if _, err := input.Mapping(cols); err != nil {
+			t.Fatalf("Mapping with amount %q: %v", name, err)
+		}
+		path := filepath.Join(dir, "tx.parquet")
+		inputtest.Write(t, path, 0,
+			inputtest.Column{Name: "customer_id", Node: parquet.String(), Values: []any{"a", "b", "a"}},
+			inputtest.Column{Name: "order_id", Node: parquet.String(), Values: []any{"o1", "o2", "o3"}},
+			inputtest.Column{Name: "ts", Node: parquet.Timestamp(parquet.Microsecond), Values: []any{int64(1_700_000_000_000_000), int64(1_700_000_000_000_000), int64(1_700_086_400_000_000)}},
+			inputtest.Column{Name: name, Node: parquet.Leaf(parquet.DoubleType), Values: []any{1.25, 2.5, -0.75}})
+		files, err := input.Inspect([]string{path}, cols)
+		if err != nil {
+			t.Fatalf("Inspect with amount column %q: %v", name, err)
+		}
+		if got := files[0].Columns[input.RoleAmount].Name; got != name {
+			t.Fatalf("amount column found as %q, want %q", got, name)
+		}
+		req := engine.Request{Files: []string{path}, Columns: cols, AsOfDay: 20000, StartDay: feature.NoDate, MoneyScale: 2, Threads: 1}
+		want := []int64{50, 250} // a: 1.25 − 0.75, b: 2.50, in cents
+		for _, eng := range []engine.Engine{native.New(), duckdb.New()} {
+			res, err := eng.Aggregate(context.Background(), req)
+			if err != nil {
+				t.Fatalf("%s with amount column %q: %v", eng.Name(), name, err)
+			}
+			if got := res.Features.Monetary; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+				t.Fatalf("%s with amount column %q: monetary %v, want %v", eng.Name(), name, got, want)
+			}
 		}
 	})
 }
