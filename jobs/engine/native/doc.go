@@ -1,12 +1,16 @@
 // Package native is the default engine: it reads only the mapped columns of the input Parquet
-// files with parquet-go's page API and aggregates them in one pass into the per-customer feature
-// table (package analytics/feature), without SQL or cgo.
+// files with parquet-go's page API and aggregates them into the per-customer feature table
+// (package analytics/feature) in one pass (two when some customer's order ids decrease),
+// without SQL or cgo.
 //
 // # Method
 //
-// Every row group of every file is a task; req.Threads workers (default runtime.NumCPU) scan
-// tasks concurrently. A worker walks the mapped column chunks page by page in lockstep, one row
-// at a time, decoding dictionary pages once per chunk. Each row is classified:
+// Every row group of every file is a task. req.Threads scanners (default runtime.NumCPU) decode
+// tasks concurrently, 16,384 rows at a time: each mapped column chunk is read page by page and
+// its values converted into one int64 per row (an id key, a day, an amount in minor units);
+// a dictionary page is converted once per column chunk, and rows take their entry's value by
+// index. String ids become indexes into the row group's string table (one entry per
+// dictionary entry, or per run of equal values in plain pages). Each row is classified:
 //
 //  1. rejected, checking in this order: null customer id (null_customer_id); a floating
 //     customer id that is NaN, ±Inf, not an integer or beyond ±9.2e18 (bad_customer_id); null
@@ -25,7 +29,8 @@
 //   - Day: the timestamp is an instant (naive timestamps are taken as UTC wall-clock times;
 //     INT96 is converted to microseconds as DuckDB does); its day is
 //     floor((t + offset(t)) / 86400 s), offset being Request.Location's UTC offset at t (0 for
-//     nil), so instants before 1970 floor to the right day. A DATE is its own day in every zone.
+//     nil; each zone period between two offset changes is looked up once per scanner), so
+//     instants before 1970 floor to the right day. A DATE is its own day in every zone.
 //     ISO strings: "2009-12-01", "2009-12-01 07:45[:00[.ffffff]]", with "T" instead of the
 //     space, optionally followed by "Z" or an offset ("+01", "+01:00", "+0100"), which is
 //     subtracted; fractions beyond microseconds are truncated.
@@ -38,30 +43,54 @@
 //
 // # Aggregation
 //
-// Orders are keyed by (customer id, order id). Within a row group, consecutive rows of the same
-// order are summed in a running accumulator (most inputs keep an order's rows together), and an
-// order is added to the row group's order map when it ends; so map work is per order, not per
-// row. Row-group maps are merged into one map keyed by (customer, order) as workers finish:
-// an order split across row groups or files is merged exactly, and since the merge only adds
-// and takes minima the result does not depend on the number of workers or their timing. The
-// orders then become the feature table: Orders, Rows, Monetary and Cost sum over all orders;
-// purchases (net > 0) sorted by (customer, day) give Frequency, FirstPurchase, LastPurchase,
-// PurchaseDays, PurchaseValue and FirstDayValue. Rows are sorted by customer id (byte order).
-// Rejected rows are reported by file and row number (0-based within the file) with their raw
-// values printed as DuckDB prints them.
+// Orders are keyed by (customer id, order id). A scanner merges consecutive used rows of the
+// same customer and order into one record (most inputs keep an order's rows together) and
+// files the record under its customer's partition (a hash of the id; one partition per
+// thread). One goroutine per partition folds the records into one account per customer (an
+// open-addressing table keyed by the integer id, or by the string's hash and bytes, with a
+// row group's dictionary entries resolved to accounts once each), taking the row groups in
+// file and row-group order whatever order they were decoded in, so a customer's rows arrive
+// in input order. An account sums Rows, Monetary and Cost as rows come, and keeps the
+// customer's open order: rows with the open order's id add to it, wherever they are (in
+// later row groups or files too); a greater order id closes it (Orders, and for a net > 0
+// Frequency, PurchaseValue, FirstPurchase, LastPurchase and FirstDayValue, tracked as the
+// minimum day and the net on it) and opens the next. A smaller order id could be an order
+// already closed: the customer is then marked, and after the scan a second scan collects the
+// marked customers' orders in a map keyed by (customer, order id) and recomputes their
+// order-derived features exactly. Integer order ids are compared as numbers, floating ones by
+// their bits (one value for -0 and 0, one for all NaNs: equal exactly when they print the
+// same), strings by bytes.
 //
-// # Memory
+// PurchaseDays counts day changes while a customer's purchases arrive in day order. Every
+// purchase day of a customer with more than one (skipping repeats of the previous day) is also
+// appended to the partition's day log, slot and day in 8 bytes; for the customers whose days
+// did not arrive in order the distinct days are counted from the log at the end (a counting
+// sort by customer, then a sort of each customer's days).
 //
-// Memory grows with customers and orders, not rows: per order about 100 bytes (its map entry:
-// key of two string headers, 32 bytes of sums, the order id's bytes and map overhead), per
-// customer about 120 bytes (its id once, interned, an index entry and the 88-byte feature row),
-// plus a per-worker page buffer per mapped column. Inputs without an order id have one order per
-// row; there memory grows with rows (48 bytes each).
+// Rows are sorted by customer id in byte order. Integer ids below 10^15 in magnitude sort by a
+// 64-bit key that orders as their decimal text does ('-' first, then one nibble per digit), so
+// ids are formatted once, into one string; larger ids sort by their text. Rejected rows are
+// reported by file and row number (0-based within the file) with their raw values printed as
+// DuckDB prints them: only row groups with rejected rows are read a second time, to print
+// them. The result does not depend on the number of threads or on their timing.
+//
+// # Memory and speed
+//
+// Memory grows with customers, not rows: a 128-byte account per customer (its id's bytes as
+// well for string ids), 8–16 bytes of index, and the feature table (about 100 bytes per
+// customer), plus 8 bytes per purchase of customers with more than one purchase day (the day
+// log), and for the customers on the general path one map entry per order. The scan itself
+// holds at most Threads+1 row groups' records (40 bytes per order in the row group) and a
+// 16,384-row window of vectors per scanner. Measured peak RSS of Aggregate on 20M rows: 341–373
+// MB with 1M customers, 166–182 MB with 100k customers, so about 180–230 bytes per customer;
+// 525 MB with 1M string ids. Time on 20M rows / 1M customers, 2 shared cores: about 3.0 s of
+// CPU (integer ids) and 4.0 s (string ids); with 1.7–2.6 s of wall time for integer ids.
+// Most of the CPU is the cache misses of the account lookups (half), Snappy decompression (a
+// sixth) and the row classification.
 //
 // # Errors
 //
 // Corrupt pages, truncated files and column chunks that end early return ErrCorrupt naming the
 // file, row group and column; decoding panics inside parquet-go are recovered in each worker and
-// returned the same way. Cancelling the context stops the scan between pages within 16,384
-// rows.
+// returned the same way. Cancelling the context stops the scan within 16,384 rows.
 package native
