@@ -20,7 +20,7 @@ type account struct {
 	days                            int64 // distinct purchase days while !unordered
 	first, last                     int32 // earliest and latest purchase day (frequency > 0)
 	arrival                         int32 // day of the last purchase in arrival order
-	nameLen                         int32 // string ids: the id is partition.names[nameAt:nameAt+nameLen]
+	nameLen                         int32 // the id's text is partition.names[nameAt:nameAt+nameLen]
 	nameAt                          int64
 	_                               [8]byte
 }
@@ -79,7 +79,9 @@ type partition struct {
 	index []int32 // open addressing by hash: slot + 1, 0 for an empty entry
 	shift uint    // index position = hash >> shift
 
-	names     []byte // string customer ids, one after the other (see account.nameAt)
+	names     []byte // customer ids' text, one after the other (see account.nameAt)
+	text      string // names, once sorted
+	sorted    []customerRef
 	stringIDs bool
 	accounts  accountStore
 	openOrder []string // string order ids: each slot's open order
@@ -325,10 +327,17 @@ func (p *partition) purchase(s int32, a *account, day int32, net int64) {
 	a.arrival = day
 }
 
-// finish closes the open orders and counts the distinct purchase days of customers whose
+// finish closes the open orders, counts the distinct days and sorts the partition's
+// customers (sortCustomers).
+func (p *partition) finish(part int) {
+	p.countDays()
+	p.sortCustomers(part)
+}
+
+// countDays closes the open orders and counts the distinct purchase days of customers whose
 // purchases arrived out of day order, from the day log: a counting sort by slot, then a sort
 // of each such customer's few days.
-func (p *partition) finish() {
+func (p *partition) countDays() {
 	for s := range int32(p.accounts.len()) {
 		if a := p.accounts.at(s); a.open && !a.failed {
 			p.close(int32(s), a)

@@ -79,8 +79,8 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 		}
 	}
 	var wg sync.WaitGroup
-	for _, p := range parts {
-		wg.Go(p.finish)
+	for i, p := range parts {
+		wg.Go(func() { p.finish(i) })
 	}
 	wg.Wait()
 	res := &engine.Result{

@@ -1,107 +1,149 @@
 package native
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
-	"strings"
+	"sync"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 )
 
-// customerRef is a customer's partition and slot, packed as partition<<32 | slot, with the key
-// its id sorts by.
+// customerRef is a customer's partition and slot, packed as partition<<32 | slot, with its
+// decimalKey (0 when the id has none: a string, or a number of 10^15 or more in magnitude).
 type customerRef struct {
 	key uint64
 	ref uint64
 }
 
-// buildFeatures turns the partitions' accounts into the feature table, sorted by customer id in
-// byte order. Numeric ids below 10^15 in magnitude sort by decimalKey, without formatting them
-// first; larger ones sort by their text.
-func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
-	n := 0
-	for _, p := range parts {
-		n += p.accounts.len()
-	}
-	refs := make([]customerRef, 0, n)
-	for i, p := range parts {
-		for s := range p.accounts.len() {
-			refs = append(refs, customerRef{ref: uint64(i)<<32 | uint64(s)})
+// sortCustomers sorts the partition's customers by id in byte order into p.sorted, writing
+// numeric ids' text into p.names first. It runs in each partition's goroutine.
+func (p *partition) sortCustomers(part int) {
+	n := p.accounts.len()
+	p.sorted = make([]customerRef, n)
+	fits := !p.stringIDs
+	for s := range int32(n) {
+		a := p.accounts.at(s)
+		r := customerRef{ref: uint64(part)<<32 | uint64(s)}
+		if !p.stringIDs {
+			a.nameAt = int64(len(p.names))
+			p.names = strconv.AppendInt(p.names, a.key, 10)
+			a.nameLen = int32(int64(len(p.names)) - a.nameAt)
+			var ok bool
+			r.key, ok = decimalKey(a.key)
+			fits = fits && ok
 		}
+		p.sorted[s] = r
 	}
-	at := func(r customerRef) (*partition, int32) { return parts[r.ref>>32], int32(uint32(r.ref)) }
-	stringIDs := false
-	for _, p := range parts {
-		stringIDs = stringIDs || p.stringIDs
+	p.text = string(p.names)
+	p.names = nil
+	if fits {
+		slices.SortFunc(p.sorted, func(a, b customerRef) int { return cmpUint(a.key, b.key) })
+		return
+	}
+	slices.SortFunc(p.sorted, func(a, b customerRef) int { return cmpString(p.idOf(a), p.idOf(b)) })
+}
+
+// idOf returns the id of a customer of p.
+func (p *partition) idOf(r customerRef) string {
+	a := p.accounts.at(int32(uint32(r.ref)))
+	return p.text[a.nameAt : a.nameAt+int64(a.nameLen)]
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// buildFeatures merges the partitions' sorted customers into the feature table, sorted by
+// customer id in byte order: two ids with decimalKeys compare by them (their order is their
+// text's), others by their text. The table's id strings are slices of each partition's text.
+func buildFeatures(parts []*partition, scale int, hasCost bool) *feature.Table {
+	id := func(r customerRef) string { return parts[r.ref>>32].idOf(r) }
+	compare := func(a, b customerRef) int {
+		if a.key != 0 && b.key != 0 {
+			return cmpUint(a.key, b.key)
+		}
+		return cmpString(id(a), id(b))
+	}
+	lists := make([][]customerRef, len(parts))
+	for i, p := range parts {
+		lists[i] = p.sorted
+		p.sorted = nil
+	}
+	for len(lists) > 1 { // merge pairwise
+		var next [][]customerRef
+		for i := 0; i < len(lists); i += 2 {
+			if i+1 == len(lists) {
+				next = append(next, lists[i])
+				continue
+			}
+			next = append(next, merge(lists[i], lists[i+1], compare))
+		}
+		lists = next
+	}
+	var refs []customerRef
+	if len(lists) == 1 {
+		refs = lists[0]
 	}
 
 	t := &feature.Table{MoneyScale: scale, HasCost: hasCost}
-	t.Grow(n)
-	if stringIDs {
-		// Each partition's ids are one string; the table's strings are slices of them.
-		text := make([]string, len(parts))
-		for i, p := range parts {
-			text[i] = string(p.names)
-		}
-		id := func(r customerRef) string {
-			p, s := at(r)
-			a := p.accounts.at(s)
-			return text[r.ref>>32][a.nameAt : a.nameAt+int64(a.nameLen)]
-		}
-		slices.SortFunc(refs, func(a, b customerRef) int { return strings.Compare(id(a), id(b)) })
-		for i, r := range refs {
-			t.CustomerID[i] = id(r)
-		}
-	} else {
-		fits := true
-		for i := range refs {
-			p, s := at(refs[i])
-			var ok bool
-			refs[i].key, ok = decimalKey(p.accounts.at(s).key)
-			fits = fits && ok
-		}
-		if fits {
-			slices.SortFunc(refs, func(a, b customerRef) int { return cmp.Compare(a.key, b.key) })
-		} else {
-			slices.SortFunc(refs, func(a, b customerRef) int {
-				pa, sa := at(a)
-				pb, sb := at(b)
-				return strings.Compare(strconv.FormatInt(pa.accounts.at(sa).key, 10), strconv.FormatInt(pb.accounts.at(sb).key, 10))
-			})
-		}
-		// One buffer holds every id's text; the table's strings are slices of it.
-		buf := make([]byte, 0, 8*n)
-		ends := make([]int, n)
-		for i, r := range refs {
-			p, s := at(r)
-			buf = strconv.AppendInt(buf, p.accounts.at(s).key, 10)
-			ends[i] = len(buf)
-		}
-		text := string(buf)
-		start := 0
-		for i, end := range ends {
-			t.CustomerID[i] = text[start:end]
-			start = end
-		}
+	t.Grow(len(refs))
+	// Fill the rows in parallel chunks: each row is a cache miss on its account.
+	var wg sync.WaitGroup
+	chunk := (len(refs) + len(parts) - 1) / max(len(parts), 1)
+	for lo := 0; lo < len(refs); lo += chunk {
+		hi := min(lo+chunk, len(refs))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				r := refs[i]
+				p := parts[r.ref>>32]
+				a := p.accounts.at(int32(uint32(r.ref)))
+				t.CustomerID[i] = p.text[a.nameAt : a.nameAt+int64(a.nameLen)]
+				t.Orders[i], t.Rows[i], t.Monetary[i], t.Cost[i] = a.orders, a.rows, a.monetary, a.cost
+				if a.frequency > 0 {
+					t.FirstPurchase[i], t.LastPurchase[i] = a.first, a.last
+					t.Frequency[i], t.PurchaseDays[i] = a.frequency, a.days
+					t.PurchaseValue[i], t.FirstDayValue[i] = a.value, a.firstDayValue
+				}
+			}
+		})
 	}
-	for i, r := range refs {
-		p, s := at(r)
-		a := p.accounts.at(s)
-		t.Orders[i], t.Rows[i], t.Monetary[i], t.Cost[i] = a.orders, a.rows, a.monetary, a.cost
-		if a.frequency > 0 {
-			t.FirstPurchase[i], t.LastPurchase[i] = a.first, a.last
-			t.Frequency[i], t.PurchaseDays[i] = a.frequency, a.days
-			t.PurchaseValue[i], t.FirstDayValue[i] = a.value, a.firstDayValue
-		}
-	}
+	wg.Wait()
 	return t
+}
+
+// merge merges two sorted lists.
+func merge(a, b []customerRef, compare func(a, b customerRef) int) []customerRef {
+	out := make([]customerRef, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compare(a[0], b[0]) <= 0 {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // decimalKey returns a key whose order is the byte order of id's decimal text, and whether
 // |id| < 10^15 so that it has one: bit 63 is set for id ≥ 0 ('-' sorts before digits), then
 // each of up to 15 digits as digit+1 in a nibble, from the top, zero-padded (a prefix sorts
-// first).
+// first). A key is never 0.
 func decimalKey(id int64) (uint64, bool) {
 	const limit = 1_000_000_000_000_000
 	if id <= -limit || id >= limit {
