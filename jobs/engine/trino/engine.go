@@ -36,6 +36,15 @@ type Options struct {
 	RetryTimeout time.Duration
 	// SessionProperties are set on every query (e.g. query_max_execution_time: 1h).
 	SessionProperties map[string]string
+
+	// Results is how the features come back: ResultsStream (default) or ResultsParquet.
+	Results string
+	// ResultsLocation is where the server writes the Parquet results, as the catalog names it
+	// (s3://bucket/rfm-tmp, local:///mnt/shared/rfm-tmp), and ResultsLocalDir the same place
+	// as this machine sees it. Both are required for ResultsParquet; the results table is
+	// created in Catalog.Schema, which must allow external writes
+	// (hive.non-managed-table-writes-enabled=true for Hive).
+	ResultsLocation, ResultsLocalDir string
 }
 
 // Engine runs the shared SQL of sql/ on a Trino server.
@@ -58,8 +67,9 @@ func (*Engine) Name() string { return "trino" }
 func (e *Engine) tableName() string { return quoteName(e.opts.Catalog, e.opts.Schema, e.opts.Table) }
 
 // Aggregate implements engine.Engine. The transactions come from the configured table, not
-// from req.Files. It runs row_counts, rejected_rows and customer_features, each a read-only
-// query, and returns only when all three succeeded.
+// from req.Files. It runs row_counts, rejected_rows and customer_features (read-only, except
+// that ResultsParquet creates and drops one scratch table), and returns only when all three
+// succeeded.
 func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Result, error) {
 	db, err := e.open()
 	if err != nil {
@@ -81,7 +91,12 @@ func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Res
 	if res.Rejected, err = q.rejected(ctx); err != nil {
 		return nil, err
 	}
-	if res.Features, err = q.features(ctx); err != nil {
+	if e.opts.Results == ResultsParquet {
+		res.Features, err = q.featuresParquet(ctx)
+	} else {
+		res.Features, err = q.features(ctx)
+	}
+	if err != nil {
 		return nil, err
 	}
 	res.Features.MoneyScale = req.MoneyScale
@@ -106,6 +121,15 @@ func (e *Engine) open() (*sql.DB, error) {
 	}
 	if o.Server != "" && err != nil {
 		problems = append(problems, fmt.Sprintf("server %q: %v", o.Server, err))
+	}
+	switch o.Results {
+	case "", ResultsStream:
+	case ResultsParquet:
+		if o.ResultsLocation == "" || o.ResultsLocalDir == "" {
+			problems = append(problems, "results: parquet needs results_location and results_local_dir")
+		}
+	default:
+		problems = append(problems, fmt.Sprintf("results is %q, want stream or parquet", o.Results))
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.Join(problems, "; "))
@@ -253,10 +277,14 @@ func (e *Engine) hasPath(ctx context.Context, db *sql.DB) bool {
 	return true
 }
 
+// text returns statement name over classified_rows, its parameters still named.
+func (q *query) text(name string) string {
+	return sqltext.Expand(sqltext.Statement(name), map[string]string{"classified_rows": q.classified})
+}
+
 // run binds the named parameters of statement name and runs it.
 func (q *query) run(ctx context.Context, name string) (*sql.Rows, error) {
-	text := sqltext.Expand(sqltext.Statement(name), map[string]string{"classified_rows": q.classified})
-	text, args := bind(text, q.named)
+	text, args := bind(q.text(name), q.named)
 	rows, err := q.db.QueryContext(ctx, text, args...)
 	return rows, q.e.classify(name, err)
 }

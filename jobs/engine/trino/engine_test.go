@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -141,12 +142,23 @@ func TestAgreesWithEmbeddedEngines(t *testing.T) {
 			inputtest.Write(t, path, 3, fx.cols...)
 			req := fx.req
 			req.Files = []string{path}
-			got, err := New(s.register(t, req.Columns, path)).Aggregate(context.Background(), req)
+			opts := s.register(t, req.Columns, path)
+			got, err := New(opts).Aggregate(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if err := got.Features.Check(); err != nil {
 				t.Error(err)
+			}
+			viaParquet, err := New(s.parquetResults(opts)).Aggregate(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(viaParquet.Features, got.Features) {
+				t.Errorf("features read back from Parquet =\n%+v\nstreamed\n%+v", viaParquet.Features, got.Features)
+			}
+			if left, _ := os.ReadDir(filepath.Join(s.root, "results")); len(left) != 0 {
+				t.Errorf("results directory keeps %d entries after the run, want none", len(left))
 			}
 			if fx.want != nil && !reflect.DeepEqual(got.Features, fx.want) {
 				t.Errorf("trino features =\n%+v\nwant (by hand)\n%+v", got.Features, fx.want)
