@@ -1,0 +1,81 @@
+package jobs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rfmjob/rfm/jobs/engine/trino"
+)
+
+// TrinoConfig points the trino engine (engine: trino) at a server and the table holding the
+// transactions. With it, input.transactions is not read: the columns of input.columns name
+// columns of the table. Every field may come from the environment (RFM_TRINO_SERVER,
+// RFM_TRINO_PASSWORD, …), which keeps a password out of the file.
+type TrinoConfig struct {
+	// Server is the coordinator URL, http://host:8080 or https://host:8443. Required.
+	Server string `yaml:"server"`
+	// User is the Trino user; default "rfm". Password is sent by basic authentication (https
+	// only); default none.
+	User     string `yaml:"user"`
+	Password string `yaml:"password"`
+	// Catalog, Schema and Table name the transactions; Schema defaults to "default". Table
+	// may be given as catalog.schema.table, which then overrides the other two.
+	Catalog string `yaml:"catalog"`
+	Schema  string `yaml:"schema"`
+	Table   string `yaml:"table"`
+	// Results is how features come back: stream (default; rows over HTTP, fine for a few
+	// million customers) or parquet (CREATE TABLE … AS Parquet files under ResultsLocation,
+	// read back from ResultsLocalDir, the same directory as this machine mounts it).
+	Results         string `yaml:"results"`
+	ResultsLocation string `yaml:"results_location"`
+	ResultsLocalDir string `yaml:"results_local_dir"`
+	// RetryTimeout is how long a request is retried before the server counts as unreachable;
+	// default "30s".
+	RetryTimeout string `yaml:"retry_timeout"`
+}
+
+// Options turns the configuration into the engine's options.
+func (c TrinoConfig) Options() (trino.Options, error) {
+	o := trino.Options{
+		Server: c.Server, User: c.User, Password: c.Password,
+		Catalog: c.Catalog, Schema: c.Schema, Table: c.Table,
+		Results: c.Results, ResultsLocation: c.ResultsLocation, ResultsLocalDir: c.ResultsLocalDir,
+	}
+	if parts := strings.Split(c.Table, "."); len(parts) == 3 {
+		o.Catalog, o.Schema, o.Table = parts[0], parts[1], parts[2]
+	}
+	if c.RetryTimeout != "" {
+		d, err := time.ParseDuration(c.RetryTimeout)
+		if err != nil || d <= 0 {
+			return o, fmt.Errorf("trino.retry_timeout %q: want a duration such as 30s", c.RetryTimeout)
+		}
+		o.RetryTimeout = d
+	}
+	return o, nil
+}
+
+// Problems lists what is missing for engine: trino, for Validate to report with the rest.
+func (c TrinoConfig) Problems() []string {
+	var out []string
+	o, err := c.Options()
+	if err != nil {
+		out = append(out, err.Error())
+	}
+	if o.Server == "" {
+		out = append(out, "trino.server is required for engine trino")
+	}
+	if o.Catalog == "" || o.Table == "" {
+		out = append(out, "trino.catalog and trino.table (or trino.table as catalog.schema.table) are required for engine trino")
+	}
+	switch c.Results {
+	case "", trino.ResultsStream:
+	case trino.ResultsParquet:
+		if c.ResultsLocation == "" || c.ResultsLocalDir == "" {
+			out = append(out, "trino.results parquet needs trino.results_location and trino.results_local_dir")
+		}
+	default:
+		out = append(out, fmt.Sprintf("trino.results is %q, want stream or parquet", c.Results))
+	}
+	return out
+}
