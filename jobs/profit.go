@@ -30,6 +30,8 @@ type profitView struct {
 	// by its direct cost alone.
 	quantity [][]float64
 	notes    []string
+	// perCustomer writes the customer rows of the cost_to_serve table.
+	perCustomer bool
 }
 
 // profitStage prices every customer (cost of goods, cost to serve from the activity table or
@@ -40,7 +42,8 @@ func (r *runner) profitStage(ctx context.Context, t *feature.Table) (*profitView
 	if !cfg.enabled() {
 		return nil, nil
 	}
-	v := &profitView{asOfDay: r.asOfDay, scale: t.MoneyScale, t: t}
+	v := &profitView{asOfDay: r.asOfDay, scale: t.MoneyScale, t: t,
+		perCustomer: cfg.CustomerCostToServe == nil || *cfg.CustomerCostToServe}
 	in := profit.Input{Table: t}
 	var acts *activityTotals
 	if cfg.Activities.Path != "" {
@@ -284,12 +287,16 @@ func (v *profitView) tierTable() table {
 
 // costToServeTable holds cost to serve in long form at two grains: grain "tier" (one row per
 // tier and activity, every pair) and grain "customer" (one row per customer and activity with
-// a quantity or cost, customer_id set). Quantity is null for an activity costed by its direct
+// a quantity or cost, customer_id set; unless profit.customer_cost_to_serve is false). Quantity
+// is null for an activity costed by its direct
 // cost alone.
 func (v *profitView) costToServeTable() table {
 	p, tr := v.p, v.tiers
 	rows := len(tr.Summary) * len(p.Activities)
 	for a := range p.Activities {
+		if !v.perCustomer {
+			break
+		}
 		for i, c := range p.ActivityCost[a] {
 			if c != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 {
 				rows++
@@ -314,6 +321,9 @@ func (v *profitView) costToServeTable() table {
 		}
 	}
 	for i, id := range v.t.CustomerID {
+		if !v.perCustomer {
+			break
+		}
 		for a, name := range p.Activities {
 			c := p.ActivityCost[a][i]
 			q, has := 0.0, v.quantity[a] != nil

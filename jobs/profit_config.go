@@ -33,6 +33,10 @@ type ProfitConfig struct {
 	// IgnoreUnknownActivities skips activities without a rate (named in the manifest's
 	// warnings) instead of failing; default false.
 	IgnoreUnknownActivities bool `yaml:"ignore_unknown_activities"`
+	// CustomerCostToServe writes the customer × activity rows of the cost_to_serve table (one
+	// per customer and activity with a cost: the table's bulk, several per customer); default
+	// true. false keeps only the tier × activity rows.
+	CustomerCostToServe *bool `yaml:"customer_cost_to_serve"`
 }
 
 // ActivityConfig says where the activity table is and which columns play which role.

@@ -418,6 +418,26 @@ func TestProfitRunOptions(t *testing.T) {
 			}
 		})
 	}
+	t.Run("tier rows of cost to serve only", func(t *testing.T) {
+		out := t.TempDir()
+		cfg := profitConfig("native", tx, acts, out)
+		off := false
+		cfg.Profit.CustomerCostToServe = &off
+		if _, err := Run(context.Background(), cfg, "2024-03-31", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		costs := readTable[costOut](t, out, TableCostToServe, "2024-03-31")
+		var perTier int64
+		for _, c := range costs {
+			if c.Grain != "tier" {
+				t.Errorf("row %+v with profit.customer_cost_to_serve false, want tier rows only", c)
+			}
+			perTier += c.Cost
+		}
+		if len(costs) != 20 || perTier != 1400+4700+2950+1700+200 {
+			t.Errorf("got %d rows costing %d, want 20 (4 tiers × 5 activities) costing 10950", len(costs), perTier)
+		}
+	})
 	t.Run("off", func(t *testing.T) {
 		out := t.TempDir()
 		cfg := profitConfig("native", tx, acts, out)
