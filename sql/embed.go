@@ -24,27 +24,32 @@ func Statement(name string) string {
 	return string(b)
 }
 
-// Expand replaces every {{key}} in text by vars[key]. A placeholder without a value, or a value
+// Expand replaces every {{key}} in text by vars[key]. Placeholders inside "--" comments are
+// documentation and stay as they are (whether a placeholder is in a comment is decided on the
+// template, so a value can never end a comment). A placeholder without a value, or a value
 // without a placeholder, is a programming error and panics, so templates and engines cannot
 // drift apart silently.
 func Expand(text string, vars map[string]string) string {
 	used := map[string]bool{}
 	var b strings.Builder
+	pos := 0 // text[:pos] is copied
 	for {
-		i := strings.Index(text, "{{")
+		i := strings.Index(text[pos:], "{{")
 		if i < 0 {
-			b.WriteString(text)
+			b.WriteString(text[pos:])
 			break
 		}
+		i += pos
 		j := strings.Index(text[i:], "}}")
 		if j < 0 {
 			panic("sqltext: unterminated placeholder")
 		}
+		end := i + j + 2
 		key := text[i+2 : i+j]
-		// Placeholders named in comments are documentation, not slots.
+		b.WriteString(text[pos:i])
+		pos = end
 		if lineIsComment(text, i) {
-			b.WriteString(text[:i+j+2])
-			text = text[i+j+2:]
+			b.WriteString(text[i:end])
 			continue
 		}
 		v, ok := vars[key]
@@ -52,9 +57,7 @@ func Expand(text string, vars map[string]string) string {
 			panic(fmt.Sprintf("sqltext: no value for {{%s}}", key))
 		}
 		used[key] = true
-		b.WriteString(text[:i])
 		b.WriteString(v)
-		text = text[i+j+2:]
 	}
 	for k := range vars {
 		if !used[k] {
@@ -64,7 +67,8 @@ func Expand(text string, vars map[string]string) string {
 	return b.String()
 }
 
+// lineIsComment reports whether position i of the template is inside a "--" comment.
 func lineIsComment(text string, i int) bool {
 	start := strings.LastIndexByte(text[:i], '\n') + 1
-	return strings.HasPrefix(strings.TrimSpace(text[start:i]), "--")
+	return strings.Contains(text[start:i], "--")
 }
