@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -19,8 +20,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +32,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/engine/native"
+	"github.com/rfmjob/rfm/jobs/gen"
 )
 
 var regenMalformed = flag.Bool("regen-malformed", false, "rewrite the files of testdata/malformed")
@@ -789,4 +793,139 @@ func TestColumnNamesKnownBugNewline(t *testing.T) {
 			t.Errorf("%s: monetary a=%d b=%d, want 50, 250", eng, got["a"].Monetary, got["b"].Monetary)
 		}
 	}
+}
+
+// TestDuckDBMemoryLimit runs the DuckDB engine on 150,000 rows of 30,000 customers with tiny
+// memory limits and a spill directory: each run either completes with exactly the unlimited
+// run's customers or fails within seconds with an error that says memory ran out; it never
+// hangs, crashes or returns other numbers.
+func TestDuckDBMemoryLimit(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "tx.parquet")
+	if err := gen.WriteFile(in, gen.Options{Customers: 30_000, Transactions: 150_000, Seed: 7, Days: 365}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(limit string) (map[string]customerOut, error, time.Duration) {
+		out := t.TempDir()
+		cfg := corpusConfig(malformedCase{}, in, out, "duckdb")
+		cfg.Limits.MemoryLimit, cfg.Limits.TempDir, cfg.Limits.Threads = limit, t.TempDir(), 2
+		start := time.Now()
+		if _, err := runBounded(t, cfg, malformedAsOf, 120*time.Second); err != nil {
+			return nil, err, time.Since(start)
+		}
+		return readCustomers(t, out, malformedAsOf), nil, time.Since(start)
+	}
+	want, err, _ := run("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []string{"64MB", "16MB", "1MB"} {
+		got, err, took := run(limit)
+		switch {
+		case err == nil && !reflect.DeepEqual(got, want):
+			t.Errorf("memory_limit %s: completed with other customers than the unlimited run", limit)
+		case err == nil:
+			t.Logf("memory_limit %-6s completed in %v with the unlimited run's %d customers", limit, took.Round(time.Millisecond), len(got))
+		case !strings.Contains(strings.ToLower(err.Error()), "memory"):
+			t.Errorf("memory_limit %s: failed without saying memory ran out: %v", limit, err)
+		default:
+			t.Logf("memory_limit %-6s failed in %v: %.160s", limit, took.Round(time.Millisecond), err)
+		}
+	}
+}
+
+// TestNativeThreads runs the native engine with 1, 2 and 7 threads: identical customers.
+func TestNativeThreads(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "tx.parquet")
+	if err := gen.WriteFile(in, gen.Options{Customers: 3000, Transactions: 40_000, Seed: 8, Days: 365}); err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]customerOut
+	for _, threads := range []int{1, 2, 7} {
+		out := t.TempDir()
+		cfg := corpusConfig(malformedCase{}, in, out, "native")
+		cfg.Limits.Threads = threads
+		if _, err := runBounded(t, cfg, malformedAsOf, 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		got := readCustomers(t, out, malformedAsOf)
+		if want == nil {
+			want = got
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("threads %d: customers differ from threads 1", threads)
+		}
+	}
+}
+
+var tableName = regexp.MustCompile(`^[a-z_]+$`)
+
+// TestOutputPathsStayInside checks that as-of dates cannot carry path elements (they are
+// validated as YYYY-MM-DD before any file is touched) and that every output a run writes is
+// <table>/as_of=<date>/<file> inside the output directory, with a constant lower-case table name.
+func TestOutputPathsStayInside(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "tx.parquet")
+	validTx(t, in)
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	for _, asOf := range []string{"../../escape", "2024-12-31/../../escape", "2024-12-31/x", "2024-13-01", "2024-12-31\x00", "/etc", ""} {
+		cfg := corpusConfig(malformedCase{Views: true}, in, out, "native")
+		if _, err := Run(context.Background(), cfg, asOf, RunOptions{}); !errors.Is(err, ErrConfig) {
+			t.Errorf("as-of %q: error %v, want ErrConfig", asOf, err)
+		}
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("rejected as-of dates created %d entries next to the output directory", len(entries))
+	}
+	cfg := corpusConfig(malformedCase{Views: true}, in, out, "native")
+	m, err := Run(context.Background(), cfg, malformedAsOf, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range m.Outputs {
+		want := filepath.Join(o.Table, "as_of="+malformedAsOf, dataFile)
+		if !tableName.MatchString(o.Table) || o.Path != want || !filepath.IsLocal(o.Path) {
+			t.Errorf("output %q at %q, want a lower-case table at %q inside the output directory", o.Table, o.Path, want)
+		}
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Errorf("the run wrote %d entries next to the output directory, want only out/", len(entries))
+	}
+}
+
+// TestOutputPermissions runs the job under umasks 022, 002 and 000: files are created 0644 and
+// directories 0755 before the umask, so no output is ever group- or world-writable, and with
+// the common umask 022 they are exactly 0644 and 0755.
+func TestOutputPermissions(t *testing.T) {
+	for _, mask := range []int{0o022, 0o002, 0o000} {
+		t.Run(fmt.Sprintf("umask %03o", mask), func(t *testing.T) { checkPermissions(t, mask) })
+	}
+}
+
+// checkPermissions runs the job with every view under umask and checks every mode.
+func checkPermissions(t *testing.T, mask int) {
+	in := filepath.Join(t.TempDir(), "tx.parquet")
+	validTx(t, in)
+	out := filepath.Join(t.TempDir(), "out")
+	old := syscall.Umask(mask)
+	_, err := Run(context.Background(), corpusConfig(malformedCase{Views: true}, in, out, "native"), malformedAsOf, RunOptions{})
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		info, _ := d.Info()
+		want := os.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		want &^= os.FileMode(mask)
+		if got := info.Mode().Perm(); got != want {
+			rel, _ := filepath.Rel(out, path)
+			t.Errorf("%s: mode %04o, want %04o", rel, got, want)
+		}
+		return nil
+	})
 }
