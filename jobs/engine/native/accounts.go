@@ -1,7 +1,6 @@
 package native
 
 import (
-	"hash/maphash"
 	"slices"
 )
 
@@ -92,6 +91,10 @@ type partition struct {
 	dayLog dayLog
 	failed []int32 // slots whose order ids did not increase: recomputed by the general path
 
+	// purchaseFloor: an order is a purchase when its net > purchaseFloor (0, or −1 with
+	// Request.ZeroNetIsPurchase).
+	purchaseFloor int64
+
 	cache []int32 // string ids of the current batch: table entry → slot + 1
 	slots []int32 // the slots of the current batch's records
 }
@@ -121,8 +124,6 @@ func (p *partition) hashOf(a *account) uint64 {
 	}
 	return mix(a.key)
 }
-
-func stringHash(s string) uint64 { return maphash.String(idSeed, s) }
 
 func bitsOf(size int) int {
 	n := 0
@@ -296,7 +297,7 @@ func (p *partition) close(s int32, a *account) {
 
 // purchase accounts for a finished order of day and net.
 func (p *partition) purchase(s int32, a *account, day int32, net int64) {
-	if net <= 0 {
+	if net <= p.purchaseFloor {
 		return
 	}
 	a.frequency++

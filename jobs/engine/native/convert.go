@@ -3,7 +3,6 @@ package native
 import (
 	"math"
 	"math/big"
-	"strconv"
 
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
@@ -23,38 +22,6 @@ var pow10 = func() (p [19]int64) {
 	}
 	return p
 }()
-
-// appendID appends the text of an id value (customer or order) and reports whether the value is
-// usable: a floating id must be a finite integer below 9.2e18 in magnitude, printed without
-// ".0". When loose is set (order ids), any float is usable and non-integers keep their
-// shortest decimal form.
-func appendID(dst []byte, c *cursor, loose bool) ([]byte, bool) {
-	v, k := &c.values, c.k
-	switch c.col.Physical {
-	case format.ByteArray:
-		return append(dst, v.bytes(k)...), true
-	case format.Int32:
-		if c.col.Unsigned {
-			return strconv.AppendUint(dst, uint64(uint32(v.i32[k])), 10), true
-		}
-		return strconv.AppendInt(dst, int64(v.i32[k]), 10), true
-	case format.Int64:
-		return strconv.AppendInt(dst, v.i64[k], 10), true
-	}
-	var x float64
-	if c.col.Physical == format.Float {
-		x = float64(v.f32[k])
-	} else {
-		x = v.f64[k]
-	}
-	if x == math.Trunc(x) && math.Abs(x) < 9.2e18 {
-		return strconv.AppendInt(dst, int64(x), 10), true
-	}
-	if loose {
-		return strconv.AppendFloat(dst, x, 'g', -1, 64), true
-	}
-	return dst, false
-}
 
 // money converts the current value of c to minor units (10^scale per unit), rounding half away
 // from zero; ok is false for NaN, ±Inf and magnitudes beyond maxMinor.
