@@ -59,6 +59,9 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 	parts := make([]*partition, threads)
 	for i := range parts {
 		parts[i] = newPartition()
+		if req.ZeroNetIsPurchase {
+			parts[i].purchaseFloor = -1
+		}
 	}
 	threads = max(1, min(threads, len(tasks)))
 	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts}

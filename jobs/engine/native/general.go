@@ -73,13 +73,13 @@ func (p *partition) recompute(g *general) {
 	var ps []purchase
 	for k, o := range g.orders {
 		p.accounts.at(k.slot).orders++
-		if o.net > 0 {
+		if o.net > p.purchaseFloor {
 			ps = append(ps, purchase{slot: k.slot, day: o.day, net: o.net})
 		}
 	}
 	for _, o := range g.singles {
 		p.accounts.at(o.slot).orders++
-		if o.net > 0 {
+		if o.net > p.purchaseFloor {
 			ps = append(ps, o)
 		}
 	}
