@@ -35,6 +35,11 @@ func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Res
 	if err != nil {
 		return nil, err
 	}
+	// DuckDB 1.1.2 crashes the process on some corrupt pages and silently reads others; read
+	// every page with parquet-go first, which checks checksums and decoding and names the file.
+	if err := input.Verify(ctx, files); err != nil {
+		return nil, err
+	}
 	db, err := open(req)
 	if err != nil {
 		return nil, err

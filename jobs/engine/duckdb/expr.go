@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/parquet-go/parquet-go/format"
+
 	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
@@ -48,7 +50,15 @@ func microsExpr(c input.Column) (us, bad string) {
 	case input.KindDate:
 		return fmt.Sprintf("(CAST(%s - DATE '1970-01-01' AS BIGINT) * 86400000000)", q), "false"
 	default:
-		return fmt.Sprintf("epoch_us(CAST(%s AS TIMESTAMP))", q), "false"
+		// DuckDB reads the extreme stored values (±2^63−1) as ±infinity, whose epoch_us is
+		// NULL; give them back the instant the stored value means, as the native engine does.
+		t := fmt.Sprintf("CAST(%s AS TIMESTAMP)", q)
+		pos, neg := "9223372036854775807", "-9223372036854775807"
+		if c.Unit == "ns" || c.Physical == format.Int96 {
+			pos, neg = "9223372036854775", "-9223372036854776" // ±(2^63−1) ns, floored to µs
+		}
+		return fmt.Sprintf("CASE WHEN isinf(%[1]s) THEN (CASE WHEN %[1]s > TIMESTAMP '1970-01-01' THEN %[2]s ELSE %[3]s END) ELSE epoch_us(%[1]s) END",
+			t, pos, neg), "false"
 	}
 }
 
@@ -93,7 +103,7 @@ func pow10(n int) string { return "1" + strings.Repeat("0", n) }
 // an order id its own order.
 func sourceExprs(params []string, orderID string) map[string]string {
 	return map[string]string{
-		"source":    "read_parquet([" + strings.Join(params, ", ") + "], filename = true, file_row_number = true)",
+		"source":    "read_parquet([" + strings.Join(params, ", ") + "], filename = true, file_row_number = true, binary_as_string = true)",
 		"file":      "filename",
 		"row":       "file_row_number",
 		"order_key": fmt.Sprintf("CASE WHEN %s IS NULL THEN filename || ':' || CAST(file_row_number AS VARCHAR) END", orderID),
