@@ -106,3 +106,55 @@ func TestMigrationBetweenDates(t *testing.T) {
 		}
 	}
 }
+
+// TestTiersFromClusters runs the clusters tier method end to end: every customer of a cluster
+// shares its tier, and clusters with higher mean profit never get a lower tier.
+func TestTiersFromClusters(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "tx.parquet")
+	if err := gen.WriteFile(in, gen.Options{Customers: 600, Transactions: 9000, Seed: 2, Days: 365}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{}
+	cfg.Input.Transactions = in
+	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg.Tiers.Method = "clusters"
+	if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Cluster *int32 `parquet:"cluster,optional"`
+		Tier    string `parquet:"tier"`
+		Profit  int64  `parquet:"profit"`
+	}
+	rows, err := parquet.ReadFile[row](filepath.Join(PartitionDir(cfg.Output.Dir, TableCustomers, "2023-12-31"), dataFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tierOf := map[int32]string{}
+	sum, n := map[int32]int64{}, map[int32]int64{}
+	for _, r := range rows {
+		if r.Cluster == nil {
+			continue
+		}
+		c := *r.Cluster
+		if tt, ok := tierOf[c]; ok && tt != r.Tier {
+			t.Fatalf("cluster %d has customers in %s and %s", c, tt, r.Tier)
+		}
+		tierOf[c] = r.Tier
+		sum[c] += r.Profit
+		n[c]++
+	}
+	rank := map[string]int{"platinum": 0, "gold": 1, "iron": 2, "lead": 3}
+	for a := range tierOf {
+		for b := range tierOf {
+			ma, mb := float64(sum[a])/float64(n[a]), float64(sum[b])/float64(n[b])
+			if ma > mb && rank[tierOf[a]] > rank[tierOf[b]] {
+				t.Errorf("cluster %d (mean profit %.0f) is %s below cluster %d (%.0f) in %s", a, ma, tierOf[a], b, mb, tierOf[b])
+			}
+		}
+	}
+	if len(tierOf) < 3 {
+		t.Errorf("only %d clusters", len(tierOf))
+	}
+}

@@ -32,6 +32,26 @@ type profitView struct {
 	notes    []string
 	// perCustomer writes the customer rows of the cost_to_serve table.
 	perCustomer bool
+	recency     []int32 // days since the last purchase, −1 without one
+}
+
+// tiersFromClusters replaces the tiers with those of the clusters method: clusters ranked by
+// mean profit fill the tiers (tier.FromGroups). Without clusters (too few customers) the
+// share method's tiers stay, with a manifest note.
+func (v *profitView) tiersFromClusters(r *runner, cl *clusterView) error {
+	if v == nil || r.cfg.Tiers.Method != "clusters" {
+		return nil
+	}
+	if cl == nil || cl.res == nil {
+		v.notes = append(v.notes, "tiers: method clusters needs clusters; the share method was used")
+		return nil
+	}
+	tr, err := tier.FromGroups(v.t, v.p, v.recency, cl.labels, cl.res.Names, r.cfg.Tiers.config(v.scale))
+	if err != nil {
+		return fmt.Errorf("%w: tiers: %v", ErrConfig, err)
+	}
+	v.tiers = tr
+	return nil
 }
 
 // profitStage prices every customer (cost of goods, cost to serve from the activity table or
@@ -93,6 +113,7 @@ func (r *runner) profitStage(ctx context.Context, t *feature.Table) (*profitView
 			recency[i] = r.asOfDay - last
 		}
 	}
+	v.recency = recency
 	if v.tiers, err = tier.Assign(t, p, recency, r.cfg.Tiers.config(t.MoneyScale)); err != nil {
 		if errors.Is(err, tier.ErrConfig) {
 			return nil, fmt.Errorf("%w: tiers: %v", ErrConfig, err)

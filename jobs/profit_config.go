@@ -67,7 +67,10 @@ type TiersConfig struct {
 	//     gold the next 15%, iron the rest);
 	//   - cumulative: cut where the cumulative positive profit reaches shares of the total
 	//     (Cuts, default 0.50, 0.80: platinum makes the first 50%, gold the next 30%);
-	//   - thresholds: the first tier whose minimum Basis value (Thresholds) is reached.
+	//   - thresholds: the first tier whose minimum Basis value (Thresholds) is reached;
+	//   - clusters: behavioural clusters ranked by mean profit fill the tiers, one cluster per
+	//     tier, the last ranked tier taking the rest; clusters losing money on average are
+	//     lead (tier.FromGroups).
 	Method string `yaml:"method"`
 	// Names names the tiers, best first; default platinum, gold, iron, lead. Any number, e.g.
 	// A, B, C, D; the share and cumulative methods need one cut fewer than profitable tiers.
@@ -135,6 +138,10 @@ func (c *ProfitConfig) config(scale int) profit.Config {
 // config returns the tier configuration in minor units of scale decimals.
 func (c *TiersConfig) config(scale int) tier.Config {
 	cfg := tier.Config{Method: tier.Method(c.Method), Tiers: c.Names, Basis: tier.Basis(c.Basis)}
+	if c.Method == "clusters" {
+		// Assigned provisionally by share, then from the clusters (tier.FromGroups).
+		cfg.Method = tier.MethodShare
+	}
 	cfg.NoUnprofitableTier = c.UnprofitableTier != nil && !*c.UnprofitableTier
 	switch cfg.Method {
 	case tier.MethodShare, "":
@@ -191,6 +198,10 @@ func (c *Config) validateProfit() []error {
 	}
 	t := &c.Tiers
 	switch t.Method {
+	case "clusters":
+		if c.Clusters.Enabled != nil && !*c.Clusters.Enabled {
+			bad("tiers.method is clusters but clusters.enabled is false")
+		}
 	case "", "share", "cumulative":
 		if t.Thresholds != nil {
 			bad("tiers.thresholds is set but tiers.method is %q, not thresholds", orDefault(t.Method, "share"))

@@ -237,6 +237,9 @@ func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores
 	if err != nil {
 		return nil, fmt.Errorf("clusters: %w", err)
 	}
+	if err := pv.tiersFromClusters(r, cl); err != nil {
+		return nil, err
+	}
 	add(cl)
 	r.lap("clusters")
 	if err := ctx.Err(); err != nil {
