@@ -36,6 +36,7 @@ type record struct {
 var rejectReasons = [...]string{engine.RejectNullCustomer, engine.RejectBadCustomer, engine.RejectNullTimestamp,
 	engine.RejectBadTimestamp, engine.RejectNullAmount, engine.RejectNonFiniteAmount}
 
+// counts is a batch's share of engine.Counts.
 type counts struct {
 	read, used, afterAsOf, beforeWindow int64
 	rejected                            [len(rejectReasons)]int64
@@ -44,15 +45,15 @@ type counts struct {
 // batch is what scanning one row group produces: its used rows as records, split by customer
 // partition.
 type batch struct {
-	task               task
-	records            [][]record // by partition, in row order
-	singles            [][]record // rows without an order id, by partition
-	customers, orders  *stringTable
-	counts             counts
-	rejected           []engine.Rejected
-	stringCustomers    bool
-	stringOrders       bool
-	hasOrders, hasCost bool
+	task              task
+	records           [][]record   // by partition, in row order
+	singles           [][]record   // rows without an order id, by partition
+	customers, orders *stringTable // the string ids records refer to
+	counts            counts
+	rejected          []engine.Rejected
+
+	stringCustomers, stringOrders bool // ids are indexes into customers, orders
+	hasOrders, hasCost            bool // the order id and cost columns are mapped
 }
 
 // scanner decodes row groups; one per worker, reusing its buffers.
