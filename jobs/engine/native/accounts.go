@@ -9,9 +9,10 @@ import (
 type account struct {
 	// The first 64 bytes: what every record reads and writes.
 	key                          int64 // the numeric id, or the string id's hash
-	openKey, openNet             int64 // the open order: its key, net
+	maxKey, openNet              int64 // the greatest order key met; the open order's net
 	openDay                      int32 // and earliest day
 	open, unordered, failed      bool
+	openAtMin                    bool // the open order's key is minKey, not maxKey
 	rows, monetary, cost, orders int64
 
 	// The next 64: what closing an order with a positive net updates.
@@ -21,7 +22,7 @@ type account struct {
 	arrival                         int32 // day of the last purchase in arrival order
 	nameLen                         int32 // the id's text is partition.names[nameAt:nameAt+nameLen]
 	nameAt                          int64
-	_                               [8]byte
+	minKey                          int64 // the smallest order key met
 }
 
 // accountStore holds accounts in fixed-size blocks: growing never copies them, and the peak
@@ -78,12 +79,12 @@ type partition struct {
 	index []int32 // open addressing by hash: slot + 1, 0 for an empty entry
 	shift uint    // index position = hash >> shift
 
-	names     []byte // customer ids' text, one after the other (see account.nameAt)
-	text      string // names, once sorted
-	sorted    []customerRef
-	stringIDs bool
-	accounts  accountStore
-	openOrder []string // string order ids: each slot's open order
+	names              []byte // customer ids' text, one after the other (see account.nameAt)
+	text               string // names, once sorted
+	sorted             []customerRef
+	stringIDs          bool
+	accounts           accountStore
+	minOrder, maxOrder []string // string order ids: each slot's smallest and greatest
 
 	// dayLog holds slot<<32 | uint32(day) for every purchase day of a customer with more than
 	// one purchase day, skipping repeats of the previous day; finish counts the distinct days
@@ -136,8 +137,8 @@ func bitsOf(size int) int {
 // newSlot appends an account for key at index entry i, growing the index at half load.
 func (p *partition) newSlot(i uint64, key int64) int32 {
 	s := p.accounts.add(key)
-	if p.openOrder != nil {
-		p.openOrder = append(p.openOrder, "")
+	if p.maxOrder != nil {
+		p.minOrder, p.maxOrder = append(p.minOrder, ""), append(p.maxOrder, "")
 	}
 	p.index[i] = s + 1
 	if 2*p.accounts.len() >= len(p.index) {
@@ -203,14 +204,16 @@ func (p *partition) resolver(b *batch) func(int64) int32 {
 	}
 }
 
-// add aggregates the records of partition part of b. A customer's open order stays open while
-// its records carry the same order key and closes when a greater key arrives; a smaller key
-// could be an order closed earlier, so the customer is marked failed and left to the general
-// path.
+// add aggregates the records of partition part of b. Every new order of a customer extends
+// the range of order keys met, [minKey, maxKey], so its key is one of the two ends and no
+// order closed earlier can come back: the open order stays open while records carry its key,
+// and closes when a key beyond either end arrives. A key inside the range could be an order
+// closed earlier, so the customer is marked failed and left to the general path. Increasing
+// and decreasing order ids both take the fast path.
 func (p *partition) add(b *batch, part int) {
 	slotOf := p.resolver(b)
-	if b.stringOrders && p.openOrder == nil {
-		p.openOrder = make([]string, p.accounts.len())
+	if b.stringOrders && p.maxOrder == nil {
+		p.minOrder, p.maxOrder = make([]string, p.accounts.len()), make([]string, p.accounts.len())
 	}
 	recs := b.records[part]
 	// Resolve every slot first: independent lookups overlap their cache misses.
@@ -230,29 +233,50 @@ func (p *partition) add(b *batch, part int) {
 		if a.failed {
 			continue
 		}
-		if a.open {
-			var cmp int
-			if b.stringOrders {
-				cmp = compareBytes(b.orders.at(r.order), p.openOrder[s])
-			} else {
-				cmp = compareInt(r.order, a.openKey)
-			}
-			if cmp == 0 {
+		var belowMin, aboveMax bool
+		switch {
+		case !a.open:
+			belowMin, aboveMax = true, true
+		case b.stringOrders:
+			o := b.orders.at(r.order)
+			belowMin, aboveMax = string(o) < p.minOrder[s], string(o) > p.maxOrder[s]
+			if !belowMin && !aboveMax && (a.openAtMin && string(o) == p.minOrder[s] || !a.openAtMin && string(o) == p.maxOrder[s]) {
 				a.openNet += r.net
 				a.openDay = min(a.openDay, r.day)
 				continue
 			}
-			if cmp < 0 {
-				a.failed = true
-				p.failed = append(p.failed, s)
+		default:
+			belowMin, aboveMax = r.order < a.minKey, r.order > a.maxKey
+			if !belowMin && !aboveMax && (a.openAtMin && r.order == a.minKey || !a.openAtMin && r.order == a.maxKey) {
+				a.openNet += r.net
+				a.openDay = min(a.openDay, r.day)
 				continue
 			}
+		}
+		if !belowMin && !aboveMax {
+			a.failed = true
+			p.failed = append(p.failed, s)
+			continue
+		}
+		if a.open {
 			p.close(s, a)
 		}
 		a.orders++
-		a.open, a.openKey, a.openNet, a.openDay = true, r.order, r.net, r.day
+		a.open, a.openNet, a.openDay, a.openAtMin = true, r.net, r.day, !aboveMax
+		if belowMin {
+			a.minKey = r.order
+		}
+		if aboveMax {
+			a.maxKey = r.order
+		}
 		if b.stringOrders {
-			p.openOrder[s] = string(b.orders.at(r.order))
+			o := string(b.orders.at(r.order))
+			if belowMin {
+				p.minOrder[s] = o
+			}
+			if aboveMax {
+				p.maxOrder[s] = o
+			}
 		}
 	}
 	for i := range b.singles[part] {
@@ -267,26 +291,6 @@ func (p *partition) add(b *batch, part int) {
 			p.purchase(s, a, r.day, r.net)
 		}
 	}
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func compareBytes(a []byte, b string) int {
-	switch {
-	case string(a) < b:
-		return -1
-	case string(a) > b:
-		return 1
-	}
-	return 0
 }
 
 // close ends the customer's open order.

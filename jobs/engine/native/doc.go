@@ -51,15 +51,16 @@
 // row group's dictionary entries resolved to accounts once each), taking the row groups in
 // file and row-group order whatever order they were decoded in, so a customer's rows arrive
 // in input order. An account sums Rows, Monetary and Cost as rows come, and keeps the
-// customer's open order: rows with the open order's id add to it, wherever they are (in
-// later row groups or files too); a greater order id closes it (Orders, and for a net > 0
-// Frequency, PurchaseValue, FirstPurchase, LastPurchase and FirstDayValue, tracked as the
-// minimum day and the net on it) and opens the next. A smaller order id could be an order
-// already closed: the customer is then marked, and after the scan a second scan collects the
-// marked customers' orders in a map keyed by (customer, order id) and recomputes their
-// order-derived features exactly. Integer order ids are compared as numbers, floating ones by
-// their bits (one value for -0 and 0, one for all NaNs: equal exactly when they print the
-// same), strings by bytes.
+// customer's open order and the range of order ids it has met: rows with the open order's id
+// add to it, wherever they are (in later row groups or files too); an id beyond either end of
+// the range closes it (Orders, and for a net > 0 Frequency, PurchaseValue, FirstPurchase,
+// LastPurchase and FirstDayValue, tracked as the minimum day and the net on it) and opens the
+// next, so increasing and decreasing order ids both take this path. An id inside the range
+// could be an order already closed: the customer is then marked, and after the scan a second
+// scan collects the marked customers' orders in a map keyed by (customer, order id) and
+// recomputes their order-derived features exactly. Integer order ids are compared as numbers,
+// floating ones by their bits (one value for -0 and 0, one for all NaNs, so two are equal
+// exactly when they print the same), strings by bytes.
 //
 // PurchaseDays counts day changes while a customer's purchases arrive in day order. Every
 // purchase day of a customer with more than one (skipping repeats of the previous day) is also

@@ -20,12 +20,15 @@ func TestOrderPaths(t *testing.T) {
 	rows := [][4]any{
 		{7, 1, 10, 5}, {8, 20, 3, 10}, {9, 30, 1, 2}, {7, 2, 5, 3}, {8, 10, 4, 1}, {9, 30, 1, 3},
 		{7, 3, 10, 2}, {8, 20, 2, 5}, {9, 31, 1, 1}, {7, 4, 7, -1}, {8, 10, 6, -1}, {7, 5, 5, 4},
-		{8, nil, 2, 1}, {9, 31, 2, 1},
+		{8, nil, 2, 1}, {9, 31, 2, 1}, {6, 9, 3, 2}, {7, 6, 1, 0}, {6, 8, 2, 3}, {6, 8, 2, 1}, {6, 7, 1, 1},
 	}
 	// Hand computation:
-	// 7: orders 1..5 are one row each, order ids increasing; purchases on days 10, 5, 10, 5
-	//    (order 4 is a return): 4 purchases on 2 distinct days, first 5, last 10, value 14,
-	//    first-day value 3 + 4 = 7, monetary 13.
+	// 6: order ids decreasing (9, 8, 8, 7), still the fast path: order 9 = 2 on day 3, order 8 =
+	//    3 + 1 on day 2, order 7 = 1 on day 1: 3 purchases on 3 days, first 1, last 3, value 7,
+	//    first-day value 1.
+	// 7: orders 1..6 are one row each, order ids increasing; purchases on days 10, 5, 10, 5
+	//    (order 4 is a return, order 6 nets 0): 4 purchases on 2 distinct days, first 5, last
+	//    10, value 14, first-day value 3 + 4 = 7, monetary 13.
 	// 8: order 20 (+10 day 3, +5 day 2) = 15 on day 2; order 10 (+1 day 4, -1 day 6) = 0, not a
 	//    purchase; the row without order id is an order of +1 on day 2. Order 20 comes back
 	//    after order 10, so 8 takes the general path. 3 orders, 2 purchases, both on day 2:
@@ -33,7 +36,8 @@ func TestOrderPaths(t *testing.T) {
 	// 9: order 30 = 2 + 3 on day 1; order 31 = 1 (day 1) + 1 (day 2) on day 1: 2 purchases on
 	//    day 1, value 7.
 	want := []customer{
-		{"7", 5, 10, 4, 5, 5, 2, 13, 14, 7, 0},
+		{"6", 1, 3, 3, 3, 4, 3, 7, 7, 1, 0},
+		{"7", 5, 10, 4, 6, 6, 2, 13, 14, 7, 0},
 		{"8", 2, 2, 2, 3, 5, 1, 16, 16, 16, 0},
 		{"9", 1, 1, 2, 2, 4, 1, 7, 7, 7, 0},
 	}
