@@ -11,6 +11,9 @@
 -- earliest row's day, its net the sum of its rows.
 -- A purchase is an order with net > $purchase_floor: 0, or −1 to count zero-value orders
 -- (minor units are integers, so net > −1 means net ≥ 0).
+-- Orders roll up to (customer, day), then to customers, in one pipeline: a purchase day is a
+-- day with a purchase, and the first day's value is the purchases of the earliest such day
+-- (min_by over days, unique per customer), so no self-join and no DISTINCT count are needed.
 WITH classified AS (
     {{classified_rows}}
 ),
@@ -25,40 +28,46 @@ orders AS (
     WHERE status = 'used'
     GROUP BY customer_id, order_id, order_key
 ),
+days AS (
+    SELECT
+        customer_id,
+        day,
+        count(*) FILTER (WHERE net > $purchase_floor) AS purchases,
+        coalesce(sum(net) FILTER (WHERE net > $purchase_floor), 0) AS purchase_value,
+        count(*) AS orders,
+        sum(rows) AS rows,
+        sum(net) AS net,
+        sum(cost) AS cost
+    FROM orders
+    GROUP BY customer_id, day
+),
 customers AS (
     SELECT
         customer_id,
-        min(day) FILTER (WHERE net > $purchase_floor) AS first_purchase,
-        max(day) FILTER (WHERE net > $purchase_floor) AS last_purchase,
-        count(*) FILTER (WHERE net > $purchase_floor) AS frequency,
-        count(*) AS orders,
+        min(day) FILTER (WHERE purchases > 0) AS first_purchase,
+        max(day) FILTER (WHERE purchases > 0) AS last_purchase,
+        sum(purchases) AS frequency,
+        sum(orders) AS orders,
         sum(rows) AS rows,
-        count(DISTINCT day) FILTER (WHERE net > $purchase_floor) AS purchase_days,
+        count(*) FILTER (WHERE purchases > 0) AS purchase_days,
         sum(net) AS monetary,
-        coalesce(sum(net) FILTER (WHERE net > $purchase_floor), 0) AS purchase_value,
+        sum(purchase_value) AS purchase_value,
+        min_by(purchase_value, day) FILTER (WHERE purchases > 0) AS first_day_value,
         sum(cost) AS cost
-    FROM orders
+    FROM days
     GROUP BY customer_id
-),
-first_day AS (
-    SELECT o.customer_id, sum(o.net) AS first_day_value
-    FROM orders o
-    JOIN customers c ON c.customer_id = o.customer_id AND o.day = c.first_purchase
-    WHERE o.net > $purchase_floor
-    GROUP BY o.customer_id
 )
 SELECT
-    c.customer_id,
-    CAST(c.first_purchase AS INTEGER) AS first_purchase,
-    CAST(c.last_purchase AS INTEGER) AS last_purchase,
-    CAST(c.frequency AS BIGINT) AS frequency,
-    CAST(c.orders AS BIGINT) AS orders,
-    CAST(c.rows AS BIGINT) AS rows,
-    CAST(c.purchase_days AS BIGINT) AS purchase_days,
-    CAST(c.monetary AS BIGINT) AS monetary,
-    CAST(c.purchase_value AS BIGINT) AS purchase_value,
-    CAST(coalesce(f.first_day_value, 0) AS BIGINT) AS first_day_value,
-    CAST(c.cost AS BIGINT) AS cost
-FROM customers c
-LEFT JOIN first_day f ON f.customer_id = c.customer_id
-ORDER BY c.customer_id
+    customer_id,
+    CAST(first_purchase AS INTEGER) AS first_purchase,
+    CAST(last_purchase AS INTEGER) AS last_purchase,
+    CAST(frequency AS BIGINT) AS frequency,
+    CAST(orders AS BIGINT) AS orders,
+    CAST(rows AS BIGINT) AS rows,
+    CAST(purchase_days AS BIGINT) AS purchase_days,
+    CAST(monetary AS BIGINT) AS monetary,
+    CAST(purchase_value AS BIGINT) AS purchase_value,
+    CAST(coalesce(first_day_value, 0) AS BIGINT) AS first_day_value,
+    CAST(cost AS BIGINT) AS cost
+FROM customers
+ORDER BY customer_id
