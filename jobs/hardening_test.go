@@ -330,8 +330,10 @@ func errorClass(err error) string {
 		return "column_type"
 	case has(err, input.ErrSchemaDrift):
 		return "schema_drift"
-	case has(err, native.ErrCorrupt), strings.Contains(err.Error(), "duckdb: "):
+	case has(err, native.ErrCorrupt), has(err, input.ErrCorruptPage), strings.Contains(err.Error(), "duckdb: "):
 		return "corrupt_data" // the footer was readable, the data was not
+	case has(err, input.ErrBadString):
+		return "bad_string"
 	case strings.Contains(err.Error(), "above quality.max_rejected_share"):
 		return "quality"
 	}
@@ -643,7 +645,7 @@ func flipVariants(base []byte) [][]byte {
 // error that does not name the file, or both engines succeeding with different results.
 // Counted and reported: variants both engines reject, variants that still decode to the same
 // result, variants whose values changed without an error on both engines, variants one engine
-// rejects while the other accepts, and DuckDB crashes (TestDuckDBCrashOnCorruptPage).
+// rejects while the other accepts, and DuckDB crashes (see TestDuckDBCorruptPages).
 func TestMalformedByteFlips(t *testing.T) {
 	if spec := os.Getenv(flipChildEnv); spec != "" {
 		flipChild(t, spec)
@@ -707,13 +709,11 @@ func TestMalformedByteFlips(t *testing.T) {
 	}
 }
 
-// TestMalformedKnownBugsDuckDBCorruptPages is a KNOWN BUG test and FAILS today: DuckDB 1.1.2
-// reads corrupt pages that native rejects by their CRC-32 (parquet-go writes page checksums
-// and verifies them), and on some it crashes the process (SIGSEGV, SIGFPE) where no Go code can
-// recover. The variants are those of TestMalformedByteFlips (same seed): 1, 189, 232 and 273
-// crash DuckDB; 11, 29 and 30 make it return changed values without an error. Expected: a clear
-// error naming the file on every one, e.g. by verifying page checksums before the SQL runs.
-func TestMalformedKnownBugsDuckDBCorruptPages(t *testing.T) {
+// TestDuckDBCorruptPages runs the byte-flip variants (same seed as TestMalformedByteFlips)
+// that native rejects by their page CRC-32 and on which DuckDB 1.1.2 itself crashed the process
+// (SIGSEGV, SIGFPE: 1, 189, 232, 273) or returned changed values without an error (11, 29,
+// 30), before the DuckDB engine verified pages first: each must now be a clear error.
+func TestDuckDBCorruptPages(t *testing.T) {
 	src := t.TempDir()
 	basePath := filepath.Join(src, "base.parquet")
 	flipFixture(t, basePath)
@@ -738,8 +738,9 @@ func TestMalformedKnownBugsDuckDBCorruptPages(t *testing.T) {
 }
 
 // sqlNames are column names that would change the meaning of SQL spliced as text.
+// A newline once ended the SQL header comment a name was copied into (sql/hardening_test.go).
 var sqlNames = []string{`x"; DROP TABLE t; --`, `"`, `a""b`, `'; SELECT 1; --`, `$as_of_day`, `{{files}}`, `amount) --`,
-	`ü € 中`, "tab\tname"}
+	`ü € 中`, "tab\tname", "amount\nSELECT 1; --", "x\"\n); COPY (SELECT 1) TO 'pwned.csv'; --"}
 
 // writeNamed writes a three-row input whose columns have the given names.
 func writeNamed(t testing.TB, path, id, ts, amount string) {
@@ -770,28 +771,6 @@ func TestColumnNamesAreQuoted(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestColumnNamesKnownBugNewline is a KNOWN BUG test and FAILS today: a column name holding a
-// newline escapes the header comment of classified_rows.sql (sqltext.Expand fills placeholders
-// named in comments; see sql/hardening_test.go), so the rest of the name is parsed as SQL and
-// the DuckDB run fails with a syntax error; a name shaped to the surrounding SQL would run as
-// code. Expected: both engines give the hand-computed values, as for TestColumnNamesAreQuoted.
-func TestColumnNamesKnownBugNewline(t *testing.T) {
-	name := "amount\nSELECT 1; --"
-	in := filepath.Join(t.TempDir(), "tx.parquet")
-	writeNamed(t, in, "customer_id", "ts", name)
-	for _, eng := range []string{"native", "duckdb"} {
-		c := malformedCase{Columns: map[string]string{"amount": name, "order_id": ""}}
-		out := t.TempDir()
-		if _, err := runBounded(t, corpusConfig(c, in, out, eng), malformedAsOf, 60*time.Second); err != nil {
-			t.Errorf("%s, amount column named %q: %v", eng, name, err)
-			continue
-		}
-		if got := readCustomers(t, out, malformedAsOf); got["a"].Monetary != 50 || got["b"].Monetary != 250 {
-			t.Errorf("%s: monetary a=%d b=%d, want 50, 250", eng, got["a"].Monetary, got["b"].Monetary)
-		}
 	}
 }
 

@@ -5,14 +5,11 @@ import (
 	"testing"
 )
 
-// TestExpandLeavesCommentsAlone is a KNOWN BUG test and FAILS today. Expand decides whether a
-// placeholder sits in a comment by looking back from it to the start of its line, but it looks
-// in what is left of the text after the previous placeholder: the second placeholder of a
-// comment line such as classified_rows.sql's "--   (never with user text): {{files}},
-// {{customer_id}}, …" is taken for a slot and filled. A value holding a newline then ends the
-// comment, and the rest of it becomes SQL: a column named "x\nSELECT …" in the config runs
-// as code on DuckDB (see FuzzColumnNames in jobs/engine/input). Fix: test the comment on the
-// whole template (keep an offset into it instead of re-slicing text).
+// TestExpandLeavesCommentsAlone: placeholders named in a comment stay as they are, however
+// many a comment line names. Expand used to test "is this in a comment" on the text left after
+// the previous placeholder, so the second and later placeholders of a comment line were filled,
+// and a value holding a newline ended the comment: the rest of a column named "x\nSELECT …"
+// was parsed as SQL.
 func TestExpandLeavesCommentsAlone(t *testing.T) {
 	tests := []struct {
 		name, text string
@@ -41,9 +38,8 @@ func TestExpandLeavesCommentsAlone(t *testing.T) {
 	}
 }
 
-// TestStatementsKeepUserTextOutOfComments checks every statement's header comment after
-// expansion with values that hold newlines: no comment line may change. It FAILS today with
-// the bug above.
+// TestStatementsKeepUserTextOutOfComments expands classified_rows with values that hold
+// newlines: no comment line of the statement may change.
 func TestStatementsKeepUserTextOutOfComments(t *testing.T) {
 	text := Statement("classified_rows")
 	vars := map[string]string{}
