@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Layout of the outputs this package reads and the page it writes (the job's commit protocol
@@ -138,7 +139,10 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+strings.TrimSuffix(filepath.Base(path), ".html")+"-*.tmp")
+	// Created with mode 0644 less the umask, like every other output (CreateTemp's 0600 and a
+	// chmod would ignore the umask).
+	name := filepath.Join(dir, fmt.Sprintf(".%s-%d-%d.tmp", strings.TrimSuffix(filepath.Base(path), ".html"), os.Getpid(), time.Now().UnixNano()))
+	tmp, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
@@ -149,9 +153,6 @@ func writeAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
