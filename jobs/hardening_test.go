@@ -909,10 +909,10 @@ func checkPermissions(t *testing.T, mask int) {
 	})
 }
 
-// TestOutputPermissionsKnownBugUmask077 is a KNOWN BUG test and FAILS today: under umask 077
+// TestOutputPermissionsUmask077 was a known bug (fixed in jobs/report): under umask 077
 // every output is private (0600, 0700) except the HTML report, which jobs/report chmods to
 // 0644 after writing it, so the one file that shows customers' figures to a reader is the one
 // readable by every local user. Expected: the report's mode follows the umask like the rest.
-func TestOutputPermissionsKnownBugUmask077(t *testing.T) {
+func TestOutputPermissionsUmask077(t *testing.T) {
 	checkPermissions(t, 0o077)
 }

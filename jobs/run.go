@@ -125,7 +125,7 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	r.lap("aggregate")
 	if err := r.checkQuality(res); err != nil {
