@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -14,9 +15,10 @@ import (
 
 // Value states of a decoded row, per column.
 const (
-	stateOK   uint8 = iota
-	stateNull       // the value is null
-	stateBad        // present but unusable: a bad id, timestamp or amount
+	stateOK      uint8 = iota
+	stateNull          // the value is null
+	stateBad           // present but unusable: a bad id, timestamp or amount
+	stateBadText       // a string customer id that is not valid UTF-8: an error, not a rejection
 )
 
 // vector is one column of a row group decoded into one int64 per row: an id key, a day, an
@@ -187,18 +189,16 @@ func (t *stringTable) add(b []byte) int64 {
 }
 
 // stringConverter maps a dictionary's entries to new table entries one to one, and the values
-// of plain pages to an entry per run of equal values.
+// of plain pages to an entry per run of equal values. Customer ids (t.hash) that are not valid
+// UTF-8 are stateBadText.
 func stringConverter(t *stringTable) converter {
-	return func(c *cursor, out []int64, _ []uint8) {
-		if c.idx != nil {
-			for k := range out {
-				out[k] = t.add(c.values.bytes(k))
-			}
-			return
-		}
+	return func(c *cursor, out []int64, st []uint8) {
 		for k := range out {
 			b := c.values.bytes(k)
-			if n := t.len(); n > 0 && string(t.at(int64(n-1))) == string(b) {
+			if t.hash && !utf8.Valid(b) {
+				st[k] = stateBadText
+			}
+			if n := t.len(); c.idx == nil && n > 0 && string(t.at(int64(n-1))) == string(b) {
 				out[k] = int64(n - 1)
 				continue
 			}

@@ -390,12 +390,18 @@ func TestErrors(t *testing.T) {
 	for i := 4; i < len(pages)-8-footer; i++ {
 		pages[i] = 0xff
 	}
+	badText := filepath.Join(dir, "utf8.parquet")
+	inputtest.Write(t, badText, 2,
+		inputtest.Column{Name: "customer", Node: parquet.String(), Values: []any{"ok", "ok", "a\xff\xfe"}},
+		inputtest.Column{Name: "ts", Node: parquet.Date(), Values: []any{1, 2, 3}},
+		inputtest.Column{Name: "amount", Node: parquet.Int(64), Values: []any{1, 2, 3}})
 	tests := []struct {
 		name string
 		path string
 		cols engine.Columns
 		want error
 	}{
+		{"invalid UTF-8 customer id", badText, engine.Columns{CustomerID: "customer", Timestamp: "ts", Amount: "amount"}, input.ErrBadString},
 		{"corrupt pages", write("pages.parquet", pages), orderColumns, native.ErrCorrupt},
 		{"truncated", write("truncated.parquet", data[:len(data)-20]), orderColumns, input.ErrNotParquet},
 		{"not Parquet", write("text.parquet", []byte("customer,ts\nA,2010-01-01\n")), orderColumns, input.ErrNotParquet},
@@ -412,6 +418,13 @@ func TestErrors(t *testing.T) {
 				t.Errorf("got %q, want it to name %s", err, filepath.Base(tt.path))
 			}
 		})
+	}
+	// The invalid id is row 2, in the second row group: the error names the row and the value
+	// as input.Verify does.
+	_, err = native.New().Aggregate(context.Background(), engine.Request{Files: []string{badText}, Threads: 2,
+		Columns: engine.Columns{CustomerID: "customer", Timestamp: "ts", Amount: "amount"}, AsOfDay: 200, StartDay: none, MoneyScale: 2})
+	if want := `row 2, column "customer": customer id "a\xff\xfe" is not valid UTF-8`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want it to contain %s", err, want)
 	}
 	// Flipping bytes anywhere must never panic: an error naming the file, or a table.
 	for off := 4; off < len(data)-8; off += 7 {

@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -43,6 +44,9 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 	window := make(chan struct{}, pl.threads+1)
 	spare := make(chan *batch, pl.threads+1)
 
+	// Errors are kept per task and the first task's reported, so that the error does not
+	// depend on which worker met its error first.
+	taskErrs := make([]error, n)
 	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
@@ -77,6 +81,7 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 			for t := range todo {
 				b, err := s.scan(ctx, &pl.files[t.file], pl.opened[t.file], t)
 				if err != nil {
+					taskErrs[t.index] = err
 					fail(err)
 				} else {
 					batches[t.index], cnts[t.index], rejected[t.index] = b, b.counts, b.rejected
@@ -115,8 +120,14 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 		})
 	}
 	wg.Wait()
-	if firstErr == nil {
-		firstErr = parent.Err()
+	if err := parent.Err(); err != nil {
+		return counts{}, nil, err
+	}
+	for _, err := range taskErrs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			firstErr = err
+			break
+		}
 	}
 	if firstErr != nil {
 		return counts{}, nil, firstErr

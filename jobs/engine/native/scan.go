@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -111,8 +112,7 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 	defer func() {
 		if r := recover(); r != nil {
 			b, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, where, r)
-		}
-		if err != nil && b == nil && ctx.Err() == nil {
+		} else if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, input.ErrBadString) {
 			err = fmt.Errorf("%s: %w", where, err)
 		}
 	}()
@@ -204,6 +204,9 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		if !hasAmount {
 			s.multiply(rows)
 		}
+		if err := s.checkText(b, f, t.firstRow+int64(base)); err != nil {
+			return nil, err
+		}
 		rejects, last = s.collect(b, base, rows, rejects, last)
 	}
 	b.counts.read = int64(n)
@@ -213,6 +216,21 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		}
 	}
 	return b, nil
+}
+
+// checkText returns input.ErrBadString, as input.Verify words it, for the first customer id of
+// the window that is not valid UTF-8; first is the window's first row in the file.
+func (s *scanner) checkText(b *batch, f *input.File, first int64) error {
+	if !b.stringCustomers || s.customer.state == nil {
+		return nil
+	}
+	for r, st := range s.customer.state {
+		if st == stateBadText {
+			return fmt.Errorf("%w: %s: row %d, column %q: customer id %q is not valid UTF-8",
+				input.ErrBadString, f.Path, first+int64(r), f.Columns[input.RoleCustomerID].Name, b.customers.at(s.customer.v[r]))
+		}
+	}
+	return nil
 }
 
 // multiply sets the amount vector to quantity × unit price in minor units.
