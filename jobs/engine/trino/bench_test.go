@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,8 +50,9 @@ func BenchmarkAggregate(b *testing.B) {
 
 // BenchmarkAggregateFile compares Trino with the embedded engines on a large file named by
 // RFM_TRINO_BENCH_FILE (columns customer_id, order_id, ts, amount, cost; as-of
-// RFM_TRINO_BENCH_AS_OF, default 2024-12-30), e.g. the 20M-row /tmp/bench/tx20m.parquet. Without
-// the variable it reports that it measured nothing.
+// RFM_TRINO_BENCH_AS_OF, default 2024-12-30), e.g. the 20M-row /tmp/bench/tx20m.parquet;
+// RFM_TRINO_BENCH_ENGINES picks some of trino, trino-parquet, duckdb, native. Without the file
+// it reports that it measured nothing.
 func BenchmarkAggregateFile(b *testing.B) {
 	path := os.Getenv("RFM_TRINO_BENCH_FILE")
 	if path == "" {
@@ -66,8 +69,15 @@ func BenchmarkAggregateFile(b *testing.B) {
 	}
 	cols := engine.Columns{CustomerID: "customer_id", OrderID: "order_id", Timestamp: "ts", Amount: "amount", Cost: "cost"}
 	req := engine.Request{Files: []string{path}, Columns: cols, AsOfDay: int32(t.Unix() / 86400), StartDay: feature.NoDate, MoneyScale: 2}
-	for _, e := range []engine.Engine{New(s.register(b, cols, path)), duckdb.New(), native.New()} {
-		b.Run(e.Name(), func(b *testing.B) {
+	opts := s.register(b, cols, path)
+	engines := map[string]engine.Engine{"trino": New(opts), "trino-parquet": New(s.parquetResults(opts)), "duckdb": duckdb.New(), "native": native.New()}
+	only := os.Getenv("RFM_TRINO_BENCH_ENGINES") // e.g. "trino,trino-parquet"; default all
+	for _, name := range []string{"trino", "trino-parquet", "duckdb", "native"} {
+		if only != "" && !slices.Contains(strings.Split(only, ","), name) {
+			continue
+		}
+		e := engines[name]
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := e.Aggregate(context.Background(), req)
