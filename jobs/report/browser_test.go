@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bufio"
@@ -13,6 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/report"
 )
 
 var (
@@ -43,11 +47,59 @@ type chartInfo struct {
 	AxisText int     `json:"axisTitles"`
 }
 
+// Charts a full run draws (profit with activities, tiers, clusters, CLV, and a previous date for
+// migration), and those every run draws (RFM, Pareto, the manifest).
+var (
+	everyChart = []string{"rf-customers", "rf-monetary", "segments", "lorenz", "tiers", "whale", "cost-to-serve",
+		"migration", "flow", "clusters", "clv", "alive", "quality"}
+	coreChart = []string{"rf-customers", "rf-monetary", "segments", "lorenz", "quality"}
+)
+
+// fullRun runs the job twice on generated data, as two dates of a monthly series (the month end
+// before the data's last day, then the last day against it), with profit from order costs and
+// an activity table, and returns the output directory and the last date. Its report is the page
+// the browser test opens: every chart drawn from the job's real outputs.
+func fullRun(t *testing.T) (dir, date string) {
+	t.Helper()
+	dir = t.TempDir()
+	data := gen.Options{Customers: 1500, Transactions: 30000, Seed: 7, BadRowShare: 0.001}
+	in, acts := filepath.Join(dir, "transactions.parquet"), filepath.Join(dir, "activities.parquet")
+	if err := gen.WriteFile(in, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.WriteActivityFile(acts, data, 0); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &jobs.Config{}
+	cfg.Input.Transactions = in
+	cfg.Input.Columns.Cost = "cost"
+	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg.Profit.Activities.Path = acts
+	cfg.Profit.Activities.Columns.Cost = "cost"
+	cfg.Profit.Rates = map[string]float64{gen.ActivityOrder: 0.6, gen.ActivityDelivery: 9, gen.ActivityReturn: 20,
+		gen.ActivitySupport: 3, gen.ActivitySalesVisit: 60, gen.ActivityMarketingTouch: 2.5}
+	date = data.End()
+	last, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1).Format(time.DateOnly)
+	ctx := context.Background()
+	if _, err := jobs.Run(ctx, cfg, prev, jobs.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.Run(ctx, cfg, date, jobs.RunOptions{Previous: prev}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Output.Dir, date
+}
+
 // TestReportInBrowser opens a report in headless Chromium as a reader would: it must load with
 // no console error, no exception and no network request, and every expected chart must be laid
-// out with a size, shapes, a title, axis titles and a reading. It saves a full-page screenshot
-// and prints the page to PDF (the page must be printable). In CI (CI=true) a missing Chromium is
-// a failure, not a skip: .ci/run installs it.
+// out with a size, shapes, a title, axis titles and a reading. The page is the report of a full
+// run of the job (fullRun), unless -page names another. It saves a full-page screenshot and
+// prints the page to PDF (the page must be printable). In CI (CI=true) a missing Chromium is a
+// failure, not a skip: .ci/run installs it.
 func TestReportInBrowser(t *testing.T) {
 	chromium := chromiumPath()
 	if chromium == "" {
@@ -57,17 +109,15 @@ func TestReportInBrowser(t *testing.T) {
 		t.Skip("chromium not installed; this test runs in CI, where .ci/run installs it")
 	}
 	page := *pageFlag
-	want := append(append([]string(nil), coreCharts...), optionalCharts...)
+	want := everyChart
 	if page == "" {
-		dir := t.TempDir()
-		fx := fixture{date: "2024-12-31", customers: 3000, optional: true}
-		fx.write(t, dir)
-		var err error
-		if page, err = Build(dir, fx.date); err != nil {
-			t.Fatal(err)
+		dir, date := fullRun(t)
+		page = report.PagePath(dir, date)
+		if _, err := os.Stat(page); err != nil {
+			t.Fatalf("the run wrote no report: %v", err)
 		}
 	} else {
-		want = coreCharts // a given page: at least the charts every run can draw
+		want = coreChart // a given page: at least the charts every run can draw
 	}
 	page, _ = filepath.Abs(page)
 	shot := *screenshotFlag

@@ -13,7 +13,7 @@ import (
 // profit, tier, cost-to-serve, migration, cluster and CLV outputs.
 var (
 	coreCharts     = []string{"rf-customers", "rf-monetary", "segments", "lorenz", "quality"}
-	optionalCharts = []string{"whale", "tiers", "cost-to-serve", "migration", "clusters", "clv", "alive"}
+	optionalCharts = []string{"whale", "tiers", "cost-to-serve", "migration", "flow", "clusters", "clv", "alive"}
 )
 
 func chartIDs(page string) []string {

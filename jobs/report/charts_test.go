@@ -263,6 +263,17 @@ func TestCostToServe(t *testing.T) {
 	if strings.Index(c.SVG, ">iron<") > strings.Index(c.SVG, ">gold<") {
 		t.Error("tiers not in the tiers table's order")
 	}
+	// The job's table has a grain column: only grain 'tier' rows count, whatever customer_id holds.
+	grained := NewFrame(4).
+		SetStrings("grain", []string{"tier", "tier", "customer", "customer"}).
+		SetStrings("tier", []string{"gold", "iron", "gold", "iron"}).
+		SetStrings("activity", []string{"delivery", "delivery", "delivery", "delivery"}).
+		SetStrings("customer_id", []string{"", "", "C1", "C2"}).
+		SetNumbers("cost", []float64{30, 50, 30, 50})
+	cells, _ = ctsCells(grained)
+	if want := []ctsCell{{"gold", "delivery", 30}, {"iron", "delivery", 50}}; len(cells) != 2 || cells[0] != want[0] || cells[1] != want[1] {
+		t.Errorf("grain rows: got %v, want %v", cells, want)
+	}
 	if _, ok := ctsCells(NewFrame(1).SetStrings("tier", []string{"gold"}).SetStrings("activity", []string{"x"})); ok {
 		t.Error("got cells without a cost column, want none")
 	}
@@ -272,7 +283,7 @@ func TestMigration(t *testing.T) {
 	// platinum→platinum 8, platinum→gold 2, gold→platinum 1, gold→gold 9, (outside)→gold 3,
 	// gold→(outside) 4; a segment row to skip. Both dates: 20 customers, 17 kept, 1 up, 2 down.
 	f := NewFrame(7).
-		SetStrings("matrix", []string{"tier", "tier", "tier", "tier", "tier", "tier", "segment"}).
+		SetStrings("kind", []string{"tier", "tier", "tier", "tier", "tier", "tier", "segment"}).
 		SetStrings("from", []string{"platinum", "platinum", "gold", "gold", "(outside)", "gold", "Champions"}).
 		SetStrings("to", []string{"platinum", "gold", "platinum", "gold", "gold", "(outside)", "Lost"}).
 		SetNumbers("customers", []float64{8, 2, 1, 9, 3, 4, 100})
@@ -283,7 +294,10 @@ func TestMigration(t *testing.T) {
 	if want := []string{"platinum", "gold", "iron", "(outside)"}; strings.Join(m.states, "|") != strings.Join(want, "|") {
 		t.Errorf("got states %v, want %v", m.states, want)
 	}
-	c := migrationChart(m)
+	c := migrationChart(m, "2024-11-30")
+	if c.Title != "Tier migration since 2024-11-30" {
+		t.Errorf("got title %q, want the previous date in it", c.Title)
+	}
 	if n := strings.Count(c.SVG, `class="cell"`); n != 16 {
 		t.Errorf("got %d cells, want 4² = 16", n)
 	}
@@ -505,5 +519,30 @@ func TestSegmentChart(t *testing.T) {
 	}
 	if _, ok := segmentRows(NewFrame(1).SetStrings("segment", []string{"x"})); ok {
 		t.Error("got rows without customers and revenue columns, want none")
+	}
+}
+
+func TestSnakeClipsTinyClusters(t *testing.T) {
+	// One customer in 1,000 (0.1%) is 70 sd above the mean profit; the others lie within ±2.
+	features := []string{"recency_days", "profit"}
+	profiles := []clusterProfile{
+		{name: "whale", size: 1, share: 0.001, z: []float64{0.2, 70}},
+		{name: "recent", size: 600, share: 0.6, z: []float64{-0.8, 0.3}},
+		{name: "lapsed", size: 399, share: 0.399, z: []float64{1.6, -0.4}},
+	}
+	c := snakeChart(features, profiles)
+	if n := strings.Count(c.SVG, `class="clipped"`); n != 1 {
+		t.Errorf("got %d clipped points, want the whale's profit only", n)
+	}
+	if !strings.Contains(c.SVG, ">70 sd<") {
+		t.Error("the clipped point is not labelled with its value")
+	}
+	// The scale is set by the main clusters: niceMax(1.6, 4) = 2, so the top tick is 2 (not 70
+	// or 80).
+	if !strings.Contains(c.SVG, `class="tick">2<`) || strings.Contains(c.SVG, `class="tick">80<`) {
+		t.Error("the y scale does not stop at the main clusters' ±2")
+	}
+	if want := "“lapsed” (40% of customers) stands out most: 1.6 sd above the mean recency_days; outliers: “whale” (0.1%)."; c.Reading != want {
+		t.Errorf("got %q, want %q", c.Reading, want)
 	}
 }

@@ -41,18 +41,26 @@
 //   - Customer pyramid (tiers: tier, customer_share, profit_share, or customers and profit to
 //     compute them): centred bars, one scale for both sides, tiers in file order (highest
 //     first); shares written as percentages (customer shares summing above 1.5) are scaled.
-//   - Cost to serve (cost_to_serve: tier, activity, cost | cost_to_serve | activity_cost):
-//     stacked bars per tier; when a customer_id column has empty values, only those rows (the
-//     tier × activity totals) are summed, so per-customer rows are not counted twice.
-//   - Migration (migration: from | from_tier | tier_prev, to | to_tier | tier, customers |
-//     count; rows with matrix (or kind) = 'tier' when that column exists): the tier × tier
+//   - Cost to serve (cost_to_serve: grain, tier, activity, cost): stacked bars per tier from
+//     the grain = 'tier' rows (one per tier and activity), so the grain = 'customer' rows are not
+//     counted twice; without a grain column, the rows with an empty customer_id.
+//   - Migration (migration: kind, from, to, customers; the kind = 'tier' rows): the tier × tier
 //     matrix shaded by row share; states in the tiers table's order, outside states (named
-//     "(…)" or "outside") last. Reading: kept / up / down among customers tiered on both dates.
+//     "(…)") last. Reading: kept / up / down among customers tiered on both dates.
+//   - Flow diagram of the same rows: previous tiers on the left, current tiers on the right,
+//     "(outside)" as joined (new or returned) on the left and lapsed on the right. One scale
+//     k = (height − gap·(m − 1)) / Σ customers serves both columns (m the larger node count),
+//     so bars and bands are k × customers and a node's bands fill its bar exactly. Bands are
+//     stacked in the other column's order and coloured by kind (up, kept, down, joined,
+//     lapsed). The kind = 'flow' rows (from = up, same, down, new, returned, lapsed) give
+//     Data.Movement and split joined into new and returned; previous_as_of names the date.
 //   - Cluster snake plot: standardized centroids per feature, from the job's clusters table
 //     (section, name, label, value: rows with section 'centroid_z' give feature name's z-score
 //     for cluster label, section 'profile' with name 'customers' its size), or from one row
 //     per cluster (cluster_name | name, customers | size, z_<feature> or <feature>_z columns),
-//     or long form (feature, z).
+//     or long form (feature, z). The y scale covers the clusters of at least 1% of customers;
+//     a smaller cluster's points beyond it sit on the edge as labelled triangles and its line
+//     is dashed, so one outlier customer cannot flatten every other profile.
 //   - CLV distribution (customers.clv): 24 equal bins from min(0, min) to the type-7 99th
 //     percentile, the last bin holding everything above.
 //   - p_alive against recency (customers.p_alive, recency_days): an evenly spaced sample of at

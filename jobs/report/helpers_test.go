@@ -241,7 +241,7 @@ func (fx fixture) writeOptional(t testing.TB, dir string, tier []string, profit 
 		}
 	}
 	mk, from, to, mn = append(mk, "segment"), append(from, "Champions"), append(to, "Lost"), append(mn, 7)
-	fx.table(t, dir, "migration", len(mk), []pq.Column{pq.String("matrix", mk), pq.String("from", from),
+	fx.table(t, dir, "migration", len(mk), []pq.Column{pq.String("kind", mk), pq.String("from", from),
 		pq.String("to", to), pq.Int64("customers", mn)})
 }
 

@@ -30,7 +30,7 @@ var tableColumns = map[string][]string{
 	"segments":      {"segment", "customers", "revenue"},
 	"pareto":        {"curve", "metric", "customer_share", "value"},
 	"tiers":         nil,
-	"cost_to_serve": {"tier", "activity", "cost", "cost_to_serve", "activity_cost", "customer_id"},
+	"cost_to_serve": {"grain", "tier", "activity", "cost", "customer_id"},
 	"clusters":      nil,
 	"migration":     nil,
 }

@@ -19,20 +19,19 @@ func isOutside(s string) bool {
 	return strings.HasPrefix(s, "(") || strings.EqualFold(s, "outside")
 }
 
-// readMigration builds the tier matrix from the migration table. Rows are selected by a
-// matrix (or kind) column equal to "tier" or "tiers" when there is one; the from, to and
-// customers columns may be named from/from_tier/tier_prev, to/to_tier/tier and
-// customers/count. ladder orders the tiers (the tiers table), others follow first appearance.
+// readMigration builds the tier matrix from the job's migration table: the rows with kind =
+// 'tier' (all rows when there is no kind column), from → to with their customers. ladder
+// orders the tiers (the tiers table), others follow first appearance.
 func readMigration(t *Frame, ladder []string) (migrationMatrix, bool) {
-	from, ok1 := t.firstStrings("from", "from_tier", "tier_prev", "prev", "previous")
-	to, ok2 := t.firstStrings("to", "to_tier", "tier", "current")
-	n, ok3 := t.firstNumbers("customers", "count")
+	from, ok1 := t.Strings("from")
+	to, ok2 := t.Strings("to")
+	n, ok3 := t.Numbers("customers")
 	if !ok1 || !ok2 || !ok3 {
 		return migrationMatrix{}, false
 	}
 	use := func(int) bool { return true }
-	if kind, ok := t.firstStrings("matrix", "kind"); ok {
-		use = func(i int) bool { k := strings.ToLower(kind[i]); return k == "tier" || k == "tiers" }
+	if kind, ok := t.Strings("kind"); ok {
+		use = func(i int) bool { return kind[i] == "tier" }
 	}
 	var tiers, outside []string
 	add := func(s string) {
@@ -84,12 +83,15 @@ func readMigration(t *Frame, ladder []string) (migrationMatrix, bool) {
 
 // migrationChart draws the matrix, each cell shaded by its share of its row (where the previous
 // tier's customers went). Cells are rects of class "cell" with data-from, data-to, data-count.
-func migrationChart(m migrationMatrix) Chart {
+func migrationChart(m migrationMatrix, previous string) Chart {
 	k := float64(len(m.states))
 	cell := math.Min(80, 360/k)
 	w, h := 120+cell*k+20, 20+cell*k+60
 	p := newPlot(w, h, 120, 20, 20, 60, 0, k, 0, k)
 	title := "Tier migration since the previous date"
+	if previous != "" {
+		title = "Tier migration since " + previous
+	}
 	s := newSVG(w, h, title)
 	var stay, up, down, both, in, out float64
 	for i := range m.states {

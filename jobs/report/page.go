@@ -79,15 +79,22 @@ func Sections(d *Data) []Section {
 	}
 	add("profit", "Profitability", pyramid, whale, cts)
 
-	var mig Chart
+	var mig, flow Chart
 	if m, ok := readMigration(t["migration"], tierNames(tiers)); ok {
-		mig = migrationChart(m)
+		mv, okM := d.Movement()
+		if mv.Previous == "" {
+			mv.Previous = previousDate(t["migration"])
+		}
+		mig = migrationChart(m, mv.Previous)
+		flow = opt(flowChart(m, mv, okM, d.AsOf))
 	}
+	add("movement", "Movement since the previous date", mig, flow)
+
 	var snake Chart
 	if features, profiles, ok := readClusters(t["clusters"]); ok {
 		snake = snakeChart(features, profiles)
 	}
-	add("movement", "Movement and behaviour", mig, snake)
+	add("clusters", "Behavioural clusters", snake)
 
 	var clv, alive Chart
 	if v, ok := cust.Numbers("clv"); ok {

@@ -156,11 +156,17 @@ func finishClusters(b *clusterBuilder) ([]string, []clusterProfile, bool) {
 
 // snakeChart draws every cluster's standardized centroid as a line across the features (a
 // snake plot): 0 is the mean of all customers, ±1 one standard deviation.
+//
+// The scale covers the clusters of at least 1% of customers (all clusters when sizes are
+// unknown or none is that large): a tiny cluster of outliers (one customer 70 sd above the mean
+// profit) would otherwise flatten every other line to zero. Its points beyond the scale are
+// drawn on the edge as triangles labelled with their value.
 func snakeChart(features []string, profiles []clusterProfile) Chart {
+	main := mainClusters(profiles)
 	lo, hi := -1.0, 1.0
-	for _, p := range profiles {
+	for i, p := range profiles {
 		for _, z := range p.z {
-			if !isNull(z) {
+			if !isNull(z) && main[i] {
 				lo, hi = math.Min(lo, z), math.Max(hi, z)
 			}
 		}
@@ -191,13 +197,28 @@ func snakeChart(features []string, profiles []clusterProfile) Chart {
 			if isNull(z) {
 				continue
 			}
-			xs, ys = append(xs, p.x.at(float64(k))), append(ys, p.y.at(z))
-			s.raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s</title></circle>`, num(xs[len(xs)-1]), num(ys[len(ys)-1]), colours[i],
-				esc(fmt.Sprintf("%s: %s %s sd", pr.name, features[k], decimal(z, 2))))
+			x, y := p.x.at(float64(k)), p.y.at(math.Max(lo, math.Min(hi, z)))
+			xs, ys = append(xs, x), append(ys, y)
+			tip := esc(fmt.Sprintf("%s: %s %s sd", pr.name, features[k], decimal(z, 2)))
+			if z > hi || z < lo {
+				dy := -7.0 // a triangle pointing off the scale
+				if z < lo {
+					dy = 7
+				}
+				s.raw(`<path d="M%s %s L%s %s L%s %s Z" fill="%s" class="clipped"><title>%s</title></path>`,
+					num(x-6), num(y), num(x+6), num(y), num(x), num(y+dy), colours[i], tip)
+				s.text(x+9, y-dy/2+4, "start", "value", decimal(z, 1)+" sd")
+				continue
+			}
+			s.raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s</title></circle>`, num(x), num(y), colours[i], tip)
 		}
 		if len(xs) > 1 {
 			s.raw(`<g stroke="%s">`, colours[i])
-			s.polyline(xs, ys, "curve snake")
+			class := "curve snake"
+			if !main[i] {
+				class += " outlier" // dashed: an outlier cluster, partly off the scale
+			}
+			s.polyline(xs, ys, class)
 			s.raw(`</g>`)
 		}
 	}
@@ -210,7 +231,7 @@ func snakeChart(features []string, profiles []clusterProfile) Chart {
 	best, bestK, bestZ := 0, 0, 0.0
 	for i, pr := range profiles {
 		for k, z := range pr.z {
-			if !isNull(z) && math.Abs(z) > math.Abs(bestZ) {
+			if main[i] && !isNull(z) && math.Abs(z) > math.Abs(bestZ) {
 				best, bestK, bestZ = i, k, z
 			}
 		}
@@ -224,8 +245,35 @@ func snakeChart(features []string, profiles []clusterProfile) Chart {
 	if !isNull(b.share) {
 		reading += fmt.Sprintf(" (%s of customers)", pct(b.share))
 	}
-	reading += fmt.Sprintf(" stands out most: %s sd %s the mean %s.", decimal(math.Abs(bestZ), 1), dir, features[bestK])
+	reading += fmt.Sprintf(" stands out most: %s sd %s the mean %s", decimal(math.Abs(bestZ), 1), dir, features[bestK])
+	var small []string
+	for i, pr := range profiles {
+		if !main[i] {
+			small = append(small, fmt.Sprintf("“%s” (%s)", pr.name, pct(pr.share)))
+		}
+	}
+	if len(small) > 0 {
+		reading += "; outliers: " + strings.Join(small, ", ")
+	}
+	reading += "."
 	return Chart{ID: "clusters", Title: title, Reading: reading, SVG: s.String()}
+}
+
+// mainClusters marks the clusters of at least 1% of customers; all of them when no cluster
+// has a known share that large.
+func mainClusters(profiles []clusterProfile) []bool {
+	main := make([]bool, len(profiles))
+	any := false
+	for i, p := range profiles {
+		main[i] = !isNull(p.share) && p.share >= 0.01
+		any = any || main[i]
+	}
+	if !any {
+		for i := range main {
+			main[i] = true
+		}
+	}
+	return main
 }
 
 // finite returns the non-null values of v.

@@ -133,18 +133,21 @@ type ctsCell struct {
 	cost           float64
 }
 
-// ctsCells sums the cost_to_serve table by tier and activity. When the table also holds per
-// customer rows (a customer_id column), only the rows without a customer are used if there are
-// any, else all rows are summed.
+// ctsCells sums the cost_to_serve table by tier and activity. The job writes it at two grains:
+// only the grain = 'tier' rows (one per tier and activity) are used, so that the per-customer
+// rows are not counted twice. Without a grain column, the rows without a customer_id are used
+// when there are any, else all rows.
 func ctsCells(t *Frame) ([]ctsCell, bool) {
 	tier, ok1 := t.Strings("tier")
 	act, ok2 := t.Strings("activity")
-	cost, ok3 := t.firstNumbers("cost", "cost_to_serve", "activity_cost")
+	cost, ok3 := t.Numbers("cost")
 	if !ok1 || !ok2 || !ok3 {
 		return nil, false
 	}
 	use := func(int) bool { return true }
-	if cust, ok := t.Strings("customer_id"); ok {
+	if grain, ok := t.Strings("grain"); ok {
+		use = func(i int) bool { return grain[i] == "tier" }
+	} else if cust, ok := t.Strings("customer_id"); ok {
 		for _, c := range cust {
 			if c == "" {
 				use = func(i int) bool { return cust[i] == "" }
