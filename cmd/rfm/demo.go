@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/report"
 )
 
 // demoData is the demo's synthetic data set: big enough to show real segments and a long tail,
@@ -48,8 +50,17 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	cfg.Profit.Activities.Path = acts
 	cfg.Profit.Activities.Columns.Cost = "cost"
 	cfg.Profit.Rates = demoRates
+	// Two dates of a monthly series, so that the outputs show movement: the month end before
+	// the data's last day, then the last day against it.
 	asOf := demoData.End()
-	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{})
+	prev, err := monthEndBefore(asOf)
+	if err != nil {
+		return err
+	}
+	if _, err := jobs.Run(ctx, cfg, prev, jobs.RunOptions{}); err != nil {
+		return err
+	}
+	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{Previous: prev})
 	if err != nil {
 		return err
 	}
@@ -77,10 +88,29 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintf(e.stdout, "Whale curve: the top %.0f%% of customers make %.0f%% of profit; the rest destroy %.2f.\n",
 			100*peak.CustomerShare, 100*peak.ProfitShare, peak.ProfitDestroyed)
 	}
+	if d, err := report.Load(*out, m.AsOf); err == nil {
+		if mv, ok := d.Movement(); ok {
+			fmt.Fprintf(e.stdout, "\nSince %s: %d customers moved up, %d down, %d kept their tier; %d new, %d returned, %d lapsed.\n",
+				mv.Previous, mv.Up, mv.Down, mv.Same, mv.New, mv.Returned, mv.Lapsed)
+		}
+	}
 	fmt.Fprintf(e.stdout, "\nOutputs (Parquet, hive-partitioned by as_of) in %s:\n", *out)
 	for _, o := range m.Outputs {
 		fmt.Fprintf(e.stdout, "  %-13s %7d rows  %s\n", o.Table, o.Rows, filepath.Join(*out, o.Path))
 	}
 	fmt.Fprintf(e.stdout, "  manifest                 %s\n", jobs.ManifestPath(*out, m.AsOf))
+	fmt.Fprintf(e.stdout, "  report                   %s\n", report.PagePath(*out, m.AsOf))
+	fmt.Fprintf(e.stdout, "(and the same tables of %s, the month end before, which the movement compares with)\n", prev)
 	return nil
+}
+
+// monthEndBefore returns the last day of the month before date's month: the previous date of
+// a monthly series of month ends (2024-12-30 and 2024-12-31 both give 2024-11-30).
+func monthEndBefore(date string) (string, error) {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return "", err
+	}
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return first.AddDate(0, 0, -1).Format(time.DateOnly), nil
 }
