@@ -55,8 +55,9 @@
 // add to it, wherever they are (in later row groups or files too); an id beyond either end of
 // the range closes it (Orders, and for a purchase, net > 0 or ≥ 0 with
 // Request.ZeroNetIsPurchase, Frequency, PurchaseValue, FirstPurchase, LastPurchase and
-// FirstDayValue, tracked as the minimum day and the net on it) and opens the next, so increasing and decreasing order ids both take this path. An id inside the range
-// could be an order already closed: the customer is then marked, and after the scan a second
+// FirstDayValue, tracked as the minimum day and the net on it) and opens the next, so
+// increasing and decreasing order ids both take this path. An id inside the range could be an
+// order already closed: the customer is then marked, and after the scan a second
 // scan collects the marked customers' orders in a map keyed by (customer, order id) and
 // recomputes their order-derived features exactly. Integer order ids are compared as numbers,
 // floating ones by their bits (one value for -0 and 0, one for all NaNs, so two are equal
