@@ -227,6 +227,7 @@ func startServer() (*server, error) {
 		"-Daccess-control.config-files=etc/access-control.properties",
 		"-cp", filepath.Join(home, "lib", "*"), "io.trino.server.TrinoServer")
 	s.cmd.Dir = root
+	dieWithParent(s.cmd)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
