@@ -192,7 +192,7 @@ func child(side string, args []string) error {
 			cfg.Engine = "native"
 		} else {
 			off := false
-			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
+			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled, cfg.Profit.Enabled = &off, &off, &off, &off
 		}
 		cfg.Input.Transactions = data
 		cfg.Output.Dir = out
