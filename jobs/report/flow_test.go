@@ -164,3 +164,26 @@ func TestMovement(t *testing.T) {
 		t.Error("got a movement without a migration table, want none")
 	}
 }
+
+func BenchmarkFlowChart(b *testing.B) {
+	for _, tiers := range []int{4, 8, 16} {
+		m := migrationMatrix{ladder: tiers}
+		for i := range tiers {
+			m.states = append(m.states, "tier "+strconv.Itoa(i))
+		}
+		m.states = append(m.states, "(outside)")
+		for i := range m.states {
+			row := make([]float64, len(m.states))
+			for j := range row {
+				row[j] = float64(1 + (i*7+j*3)%11)
+			}
+			m.count = append(m.count, row)
+		}
+		b.Run("tiers="+strconv.Itoa(tiers), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				flowChart(m, Movement{Previous: "2024-11-30"}, false, "2024-12-31")
+			}
+		})
+	}
+}
