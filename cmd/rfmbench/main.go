@@ -68,7 +68,8 @@ func bench() error {
 	stringIDs := flag.Bool("string-ids", false, "string customer ids")
 	dir := flag.String("dir", "bench/work", "where the data and outputs go")
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
-	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	activityRows := flag.Int("activity-rows", 5_000_000, "rows of the activity table of the rfm-profit and rfm-full sides")
 	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm ci` there first); sides whose peer is missing are skipped")
 	flag.Parse()
 
@@ -88,6 +89,17 @@ func bench() error {
 		}
 		fmt.Printf("generated %s in %.1fs\n", data, time.Since(start).Seconds())
 	}
+	activities := filepath.Join(*dir, fmt.Sprintf("act_%d_%d_%d_%s.parquet", *activityRows, *transactions, *customers, kind))
+	if strings.Contains(*sides, "rfm-profit") || strings.Contains(*sides, "rfm-full") {
+		if _, err := os.Stat(activities); err != nil {
+			start := time.Now()
+			if err := gen.WriteActivityFile(activities, opt, *activityRows); err != nil {
+				return err
+			}
+			fmt.Printf("generated %s in %.1fs\n", activities, time.Since(start).Seconds())
+		}
+	}
+	os.Setenv("RFMBENCH_ACTIVITIES", activities)
 	asOf := opt.End()
 	self, err := os.Executable()
 	if err != nil {
@@ -139,6 +151,12 @@ func bench() error {
 	return nil
 }
 
+// benchRates are the demo's activity costs.
+var benchRates = map[string]float64{
+	gen.ActivityOrder: 0.60, gen.ActivityDelivery: 9.00, gen.ActivityReturn: 20.00,
+	gen.ActivitySupport: 3.00, gen.ActivitySalesVisit: 60.00, gen.ActivityMarketingTouch: 2.50,
+}
+
 // nodePeer names the Node script of a peer side, "" for the sides this binary runs itself.
 func nodePeer(side string) string {
 	switch side {
@@ -184,14 +202,21 @@ func child(side string, args []string) error {
 	}
 	data, out, asOf := args[0], args[1], args[2]
 	switch side {
-	case "rfm-native", "rfm-duckdb", "rfm-full":
+	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit":
 		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);
-		// rfm-full adds every optional view (clusters, CLV, …) on the native engine.
+		// rfm-profit adds profitability and tiers with the activity table; rfm-full every view
+		// (profit, clusters, CLV, report) on the native engine.
 		cfg := &jobs.Config{Engine: strings.TrimPrefix(side, "rfm-")}
-		if side == "rfm-full" {
+		off := false
+		switch side {
+		case "rfm-full", "rfm-profit":
 			cfg.Engine = "native"
-		} else {
-			off := false
+			cfg.Profit.Activities.Path = os.Getenv("RFMBENCH_ACTIVITIES")
+			cfg.Profit.Rates = benchRates
+			if side == "rfm-profit" {
+				cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
+			}
+		default:
 			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled, cfg.Profit.Enabled = &off, &off, &off, &off
 		}
 		cfg.Input.Transactions = data
