@@ -257,6 +257,26 @@ func startServer() (*server, error) {
 		s.stop()
 		return nil, fmt.Errorf("create schema: %v", err)
 	}
+	// The HTTP server answers before the coordinator's own worker has announced itself and its
+	// catalogs; until it has, scans fail with NO_NODES_AVAILABLE. Wait until a Hive
+	// write, which needs a worker with the catalog, succeeds.
+	probe := fmt.Sprintf("INSERT INTO hive.%s.rfm_ready VALUES (1)", schema)
+	if _, err := s.db.Exec(fmt.Sprintf("CREATE TABLE IF NOT EXISTS hive.%s.rfm_ready (x integer)", schema)); err != nil {
+		s.stop()
+		return nil, fmt.Errorf("create probe table: %v", err)
+	}
+	for {
+		_, err := s.db.Exec(probe)
+		if err == nil {
+			break
+		}
+		if time.Since(start) > 180*time.Second {
+			s.stop()
+			return nil, fmt.Errorf("trino cannot write a Hive table 180s after start: %v", err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	s.startup = time.Since(start)
 	return s, nil
 }
 
