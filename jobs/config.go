@@ -21,7 +21,7 @@ import (
 type Config struct {
 	Input   InputConfig   `yaml:"input"`
 	Output  OutputConfig  `yaml:"output"`
-	Engine  string        `yaml:"engine"` // native (default) | duckdb
+	Engine  string        `yaml:"engine"` // native (default) | duckdb | trino
 	Window  WindowConfig  `yaml:"window"`
 	Money   MoneyConfig   `yaml:"money"`
 	Scoring ScoringConfig `yaml:"scoring"`
@@ -36,6 +36,7 @@ type Config struct {
 	Tiers     TiersConfig     `yaml:"tiers"`
 	Schedule  ScheduleConfig  `yaml:"schedule"`
 	Migration MigrationConfig `yaml:"migration"`
+	Trino     TrinoConfig     `yaml:"trino"`
 }
 
 // ReportConfig controls the HTML report written after each run
@@ -365,13 +366,17 @@ func (c *Config) Location() (*time.Location, error) {
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if c.Input.Transactions == "" {
+	if c.Input.Transactions == "" && c.Engine != "trino" {
 		bad("input.transactions is required (a Parquet file, glob or directory)")
 	}
 	switch c.Engine {
 	case "native", "duckdb":
+	case "trino":
+		for _, p := range c.Trino.Problems() {
+			bad("%s", p)
+		}
 	default:
-		bad("engine is %q, want native or duckdb", c.Engine)
+		bad("engine is %q, want native, duckdb or trino", c.Engine)
 	}
 	cols := c.Input.Columns
 	if cols.Amount != "" && (cols.Quantity != "" || cols.UnitPrice != "") {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/clv"
-	"github.com/rfmjob/rfm/jobs/engine/input"
 	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
@@ -51,13 +50,13 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if endDay <= calDay {
 		return nil, fmt.Errorf("%w: holdout end %s is not after calibration end %s", ErrConfig, holdoutEnd, calibrationEnd)
 	}
-	files, err := input.Resolve(cfg.Input.Transactions)
+	files, err := resolveInputs(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
+		return nil, err
 	}
 	r := &runner{cfg: cfg, asOf: FormatDay(calDay), asOfDay: calDay, last: time.Now()}
 	req, _ := r.request(files)
-	eng := EngineByName(cfg.Engine)
+	eng := engineFor(cfg)
 	cal, err := eng.Aggregate(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)

@@ -153,7 +153,7 @@ func (r *runner) computePrevious(ctx context.Context, prevDate string) (*pq.Cust
 	if err != nil {
 		return nil, err
 	}
-	res, err := EngineByName(r.cfg.Engine).Aggregate(ctx, req)
+	res, err := engineFor(r.cfg).Aggregate(ctx, req)
 	if err != nil {
 		return nil, err
 	}

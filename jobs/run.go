@@ -19,6 +19,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/duckdb"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
+	"github.com/rfmjob/rfm/jobs/engine/trino"
 	"github.com/rfmjob/rfm/jobs/report"
 )
 
@@ -98,9 +99,9 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 	started := r.opts.Now()
 	r.last = time.Now()
 	cfg := r.cfg
-	files, err := input.Resolve(cfg.Input.Transactions)
+	files, err := resolveInputs(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
+		return nil, err
 	}
 	r.files = files
 	lock, err := AcquireLock(cfg.Output.Dir, r.asOf)
@@ -119,7 +120,7 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng := EngineByName(cfg.Engine)
+	eng := engineFor(cfg)
 	res, err := eng.Aggregate(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -351,10 +352,32 @@ func (r *runner) checkQuality(res *engine.Result) error {
 	return fmt.Errorf("%w: %s", ErrInput, b.String())
 }
 
-// EngineByName returns the engine a config names ("native" or "duckdb").
+// EngineByName returns the engine named "native" or "duckdb". Trino needs its server
+// settings: use engineFor.
 func EngineByName(name string) engine.Engine {
 	if name == "duckdb" {
 		return duckdb.New()
 	}
 	return native.New()
+}
+
+// engineFor returns the engine the config chooses.
+func engineFor(cfg *Config) engine.Engine {
+	if cfg.Engine == "trino" {
+		opts, _ := cfg.Trino.Options() // Validate has reported its problems
+		return trino.New(opts)
+	}
+	return EngineByName(cfg.Engine)
+}
+
+// resolveInputs returns the transaction files, or none for Trino, which reads a table.
+func resolveInputs(cfg *Config) ([]string, error) {
+	if cfg.Engine == "trino" {
+		return nil, nil
+	}
+	files, err := input.Resolve(cfg.Input.Transactions)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
+	}
+	return files, nil
 }
