@@ -126,9 +126,8 @@ func fixtures() []fixture {
 		},
 		req: engine.Request{Columns: engine.Columns{CustomerID: "cust", Timestamp: "d", Quantity: "qty", UnitPrice: "price"},
 			AsOfDay: 19002, StartDay: 19001, MoneyScale: 2, ZeroNetIsPurchase: true},
-		// b's order on day 19002 is 0 × 9.99 = 0: with ZeroNetIsPurchase it is a purchase (net ≥ 0),
-		// as DuckDB and Trino count it; the native engine does not (frequency 1, last day 19001).
-		skipNative: "native counts no purchase for a zero-quantity row under zero_net_is_purchase",
+		// b's order on day 19002 is 0 × 9.99 = 0: with ZeroNetIsPurchase it is a purchase (net ≥ 0)
+		// on all three engines.
 	}}
 }
 
