@@ -17,6 +17,7 @@ package gen
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -119,31 +120,15 @@ func WriteFile(path string, opt Options) (err error) {
 	wopts := []parquet.WriterOption{parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(int64(opt.RowGroupRows)), parquet.CreatedBy("rfm gen", "", "")}
 	switch {
 	case opt.StringIDs:
-		w := parquet.NewGenericWriter[stringRow](f, wopts...)
-		buf := make([]stringRow, 0, 8192)
 		ids := make([]string, opt.Customers)
 		for i := range ids {
 			ids[i] = fmt.Sprintf("C%07d", i+1)
 		}
-		err = g.run(func(r *Row, _, _ bool) error {
-			buf = append(buf, stringRow{ids[r.CustomerID-1], r.OrderID, r.TS, r.Amount, r.Cost})
-			if len(buf) == cap(buf) {
-				_, err := w.Write(buf)
-				buf = buf[:0]
-				return err
-			}
-			return nil
+		err = writeRows(f, wopts, g, func(r *Row, _, _ bool) stringRow {
+			return stringRow{ids[r.CustomerID-1], r.OrderID, r.TS, r.Amount, r.Cost}
 		})
-		if err == nil {
-			_, err = w.Write(buf)
-		}
-		if err == nil {
-			err = w.Close()
-		}
 	case opt.BadRowShare > 0:
-		w := parquet.NewGenericWriter[nullableRow](f, wopts...)
-		buf := make([]nullableRow, 0, 8192)
-		err = g.run(func(r *Row, nullCustomer, nullAmount bool) error {
+		err = writeRows(f, wopts, g, func(r *Row, nullCustomer, nullAmount bool) nullableRow {
 			nr := nullableRow{OrderID: r.OrderID, TS: r.TS, Cost: r.Cost}
 			if !nullCustomer {
 				id := r.CustomerID
@@ -153,38 +138,32 @@ func WriteFile(path string, opt Options) (err error) {
 				a := r.Amount
 				nr.Amount = &a
 			}
-			buf = append(buf, nr)
-			if len(buf) == cap(buf) {
-				_, err := w.Write(buf)
-				buf = buf[:0]
-				return err
-			}
-			return nil
+			return nr
 		})
-		if err == nil {
-			_, err = w.Write(buf)
-		}
-		if err == nil {
-			err = w.Close()
-		}
 	default:
-		w := parquet.NewGenericWriter[Row](f, wopts...)
-		buf := make([]Row, 0, 8192)
-		err = g.run(func(r *Row, _, _ bool) error {
-			buf = append(buf, *r)
-			if len(buf) == cap(buf) {
-				_, err := w.Write(buf)
-				buf = buf[:0]
-				return err
-			}
-			return nil
-		})
-		if err == nil {
-			_, err = w.Write(buf)
+		err = writeRows(f, wopts, g, func(r *Row, _, _ bool) Row { return *r })
+	}
+	return err
+}
+
+// writeRows runs the generator and writes its rows, converted to T, in batches.
+func writeRows[T any](f io.Writer, wopts []parquet.WriterOption, g *generator, convert func(r *Row, nullCustomer, nullAmount bool) T) error {
+	w := parquet.NewGenericWriter[T](f, wopts...)
+	buf := make([]T, 0, 8192)
+	err := g.run(func(r *Row, nullCustomer, nullAmount bool) error {
+		buf = append(buf, convert(r, nullCustomer, nullAmount))
+		if len(buf) == cap(buf) {
+			_, err := w.Write(buf)
+			buf = buf[:0]
+			return err
 		}
-		if err == nil {
-			err = w.Close()
-		}
+		return nil
+	})
+	if err == nil {
+		_, err = w.Write(buf)
+	}
+	if err == nil {
+		err = w.Close()
 	}
 	return err
 }
