@@ -77,6 +77,25 @@ type Counts struct {
 	Rejected     map[string]int64 // by reason
 }
 
+// Add counts n rows of a row_counts.sql status ("used", "after_as_of", "before_window",
+// "rejected" with its reason); the SQL engines read their counts this way.
+func (c *Counts) Add(status, reason string, n int64) {
+	if c.Rejected == nil {
+		c.Rejected = map[string]int64{}
+	}
+	c.Read += n
+	switch status {
+	case "used":
+		c.Used += n
+	case "after_as_of":
+		c.AfterAsOf += n
+	case "before_window":
+		c.BeforeWindow += n
+	case "rejected":
+		c.Rejected[reason] += n
+	}
+}
+
 // RejectedTotal sums the rejected rows over all reasons.
 func (c Counts) RejectedTotal() int64 {
 	var n int64

@@ -303,17 +303,7 @@ func (q *query) counts(ctx context.Context) (engine.Counts, error) {
 		if err := rows.Scan(&status, &reason, &n); err != nil {
 			return c, q.e.classify("row_counts", err)
 		}
-		c.Read += n
-		switch status {
-		case "used":
-			c.Used += n
-		case "after_as_of":
-			c.AfterAsOf += n
-		case "before_window":
-			c.BeforeWindow += n
-		case "rejected":
-			c.Rejected[reason.String] += n
-		}
+		c.Add(status, reason.String, n)
 	}
 	return c, q.e.classify("row_counts", rows.Err())
 }
