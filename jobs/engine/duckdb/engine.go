@@ -20,6 +20,18 @@ import (
 	sqltext "github.com/rfmjob/rfm/sql"
 )
 
+// ErrColumnName: a mapped column's name cannot be written as a DuckDB identifier (it holds a
+// NUL byte, which ends the SQL text DuckDB parses). The native engine reads such files.
+var ErrColumnName = errors.New("duckdb: unsupported column name")
+
+// firstColumns returns the mapped columns (the same in every inspected file).
+func firstColumns(files []input.File) map[string]input.Column {
+	if len(files) == 0 {
+		return nil
+	}
+	return files[0].Columns
+}
+
 // Engine runs the reference SQL on an embedded DuckDB.
 type Engine struct{}
 
@@ -34,6 +46,11 @@ func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Res
 	files, err := input.Inspect(req.Files, req.Columns)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range firstColumns(files) {
+		if strings.ContainsRune(c.Name, 0) {
+			return nil, fmt.Errorf("%w: column %q (role %s) contains a NUL byte; use the native engine", ErrColumnName, c.Name, c.Role)
+		}
 	}
 	// DuckDB 1.1.2 crashes the process on some corrupt pages and silently reads others; read
 	// every page with parquet-go first, which checks checksums and decoding and names the file.

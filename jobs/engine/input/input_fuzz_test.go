@@ -121,6 +121,13 @@ func FuzzColumnNames(f *testing.F) {
 		want := []int64{50, 250} // a: 1.25 − 0.75, b: 2.50, in cents
 		for _, eng := range []engine.Engine{native.New(), duckdb.New()} {
 			res, err := eng.Aggregate(context.Background(), req)
+			if eng.Name() == "duckdb" && strings.ContainsRune(name, 0) {
+				// DuckDB's parser reads C strings: the engine refuses such a name up front.
+				if !errors.Is(err, duckdb.ErrColumnName) {
+					t.Fatalf("duckdb with amount column %q: got %v, want ErrColumnName", name, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%s with amount column %q: %v", eng.Name(), name, err)
 			}
