@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"runtime"
@@ -16,13 +15,12 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/deprecated"
-	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/input"
+	"github.com/rfmjob/rfm/jobs/engine/native"
 )
 
 // Reasons an activity row is rejected, in the order they are checked. Rejected rows are
@@ -368,7 +366,7 @@ type activityScanner struct {
 	lookup *customerLookup
 	out    chan<- *activityBatch
 	batch  *activityBatch
-	days   zoneDays
+	days   *native.Days
 }
 
 func (s *activityScanner) flush() error {
@@ -399,28 +397,25 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			err = fmt.Errorf("%w: %s: corrupt: %v", ErrInput, where, p)
 		}
 	}()
-	s.days = zoneDays{loc: s.req.location, start: 1}
-	if s.days.loc == time.UTC {
-		s.days.loc = nil
-	}
+	s.days = native.NewDays(s.req.location)
 	rg := pf.RowGroups()[g]
 	chunks := rg.ColumnChunks()
-	open := func(role string) *pageCursor {
+	open := func(role string) *activityColumn {
 		col, ok := s.file.Columns[role]
 		if !ok {
 			return nil
 		}
-		return &pageCursor{col: col, pages: chunks[col.Leaf].Pages()}
+		return &activityColumn{Column: native.NewColumn(chunks[col.Leaf], col)}
 	}
 	customer, activity, ts := open(input.RoleCustomerID), open(input.RoleOrderID), open(input.RoleTimestamp)
 	quantity, cost := open(input.RoleAmount), open(input.RoleCost)
-	cursors := []*pageCursor{customer, activity, ts, quantity}
+	cursors := []*activityColumn{customer, activity, ts, quantity}
 	if cost != nil {
 		cursors = append(cursors, cost)
 	}
 	defer func() {
 		for _, c := range cursors {
-			c.close()
+			c.Close()
 		}
 	}()
 	var present [5]bool
@@ -435,7 +430,7 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			s.batch = &activityBatch{records: make([]activityRecord, 0, min(int64(activityBatchRows), n-r)), counts: activityCounts{rejected: map[string]int64{}}}
 		}
 		for k, c := range cursors {
-			if present[k], err = c.next(); err != nil {
+			if present[k], err = c.Next(); err != nil {
 				return fmt.Errorf("%w: %s: %v", ErrInput, where, err)
 			}
 		}
@@ -454,7 +449,7 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			s.reject(s.file.Path, row, RejectActivityNullTimestamp)
 			continue
 		}
-		d, ok := s.day(ts)
+		d, ok := ts.Day(s.days)
 		if !ok {
 			s.reject(s.file.Path, row, RejectActivityBadTimestamp)
 			continue
@@ -467,7 +462,7 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			s.reject(s.file.Path, row, RejectActivityNullQuantity)
 			continue
 		}
-		q := quantity.float()
+		q := quantity.Float()
 		micro := math.Round(q * quantityScale)
 		if !(micro >= 0 && micro <= 9e15) {
 			s.reject(s.file.Path, row, RejectActivityBadQuantity)
@@ -475,7 +470,7 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 		}
 		rec := activityRecord{customer: cust, quantity: int64(micro)}
 		if cost != nil && present[4] {
-			if rec.cost, ok = cost.minor(scale); !ok {
+			if rec.cost, ok = cost.Minor(scale); !ok {
 				s.reject(s.file.Path, row, RejectActivityBadCost)
 				continue
 			}
@@ -501,29 +496,30 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 
 // customerRow returns the feature-table row of the current customer id (−1 when the customer
 // has no transactions in the window); ok is false for a floating id that is not an integer.
-func (s *activityScanner) customerRow(c *pageCursor, buf *[]byte) (int32, bool) {
+func (s *activityScanner) customerRow(c *activityColumn, buf *[]byte) (int32, bool) {
 	lk := s.lookup
 	find := func() (int32, bool) {
-		switch c.col.Physical {
+		switch c.Col().Physical {
 		case format.ByteArray:
-			row, ok := lk.byString[string(c.values.bytes(c.k))]
+			row, ok := lk.byString[string(c.Bytes())]
 			return orMinus(row, ok), true
 		case format.Int32, format.Int64:
-			return lk.intRow(c.integer()), true
+			return lk.intRow(c.Integer()), true
 		}
-		x := c.float()
+		x := c.Float()
 		if x != math.Trunc(x) || math.Abs(x) >= 9.2e18 {
 			return 0, false
 		}
 		return lk.intRow(int64(x)), true
 	}
-	if c.idx == nil {
+	d, entries, gen, dict := c.Dictionary()
+	if !dict {
 		return find()
 	}
 	// Dictionary pages: resolve each dictionary entry once.
-	d := c.dictIndex
+	c.reset(gen)
 	if c.dictRows == nil {
-		c.dictRows = make([]int32, c.values.n)
+		c.dictRows = make([]int32, entries)
 		for i := range c.dictRows {
 			c.dictRows[i] = unresolved
 		}
@@ -551,276 +547,48 @@ func orMinus(row int32, ok bool) int32 {
 	return row
 }
 
-// day returns the day of the current timestamp in the run's time zone; false when a string
-// does not parse. Naive timestamps are taken as UTC instants, as the engines do.
-func (s *activityScanner) day(c *pageCursor) (int32, bool) {
-	v, k := &c.values, c.k
-	switch c.col.Kind {
-	case input.KindDate:
-		return v.i32[k], true
-	case input.KindString:
-		us, ok := parseActivityTime(string(v.bytes(k)))
-		if !ok {
-			return 0, false
-		}
-		return s.days.day(us, 1_000_000), true
-	}
-	if c.col.Physical == format.Int96 {
-		x := v.i96[k]
-		nanos := int64(uint64(x[1])<<32 | uint64(x[0]))
-		return s.days.day((int64(x[2])-2440588)*86_400_000_000+nanos/1000, 1_000_000), true
-	}
-	perSec := int64(1_000_000)
-	switch c.col.Unit {
-	case "ms":
-		perSec = 1_000
-	case "ns":
-		perSec = 1_000_000_000
-	}
-	return s.days.day(v.i64[k], perSec), true
-}
-
-// isoLayouts are the ISO-8601 forms a string timestamp may take.
-var isoLayouts = []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999Z0700", "2006-01-02T15:04:05.999999999Z0700",
-	"2006-01-02 15:04:05.999999999Z07", "2006-01-02T15:04:05.999999999Z07"}
-
-// parseActivityTime parses an ISO-8601 date or timestamp to microseconds since the epoch, a
-// time without an offset taken as UTC.
-func parseActivityTime(s string) (int64, bool) {
-	for _, layout := range isoLayouts {
-		if len(layout) > len(s)+9 || len(s) > len(layout)+6 {
-			continue
-		}
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixMicro(), true
-		}
-	}
-	return 0, false
-}
-
-// zoneDays turns instants into days in a time zone, caching the zone period of the last
-// instant so that rows in the same period cost one comparison each.
-type zoneDays struct {
-	loc        *time.Location // nil: UTC
-	start, end int64          // cached period, Unix seconds [start, end)
-	offset     int64
-}
-
-func (z *zoneDays) day(v, perSec int64) int32 {
-	if z.loc == nil {
-		return int32(floorDiv(v, perSec*86400))
-	}
-	sec := floorDiv(v, perSec)
-	if sec < z.start || sec >= z.end {
-		t := time.Unix(sec, 0).In(z.loc)
-		_, off := t.Zone()
-		s, e := t.ZoneBounds()
-		z.offset, z.start, z.end = int64(off), math.MinInt64, math.MaxInt64
-		if !s.IsZero() {
-			z.start = s.Unix()
-		}
-		if !e.IsZero() {
-			z.end = e.Unix()
-		}
-	}
-	return int32(floorDiv(v+z.offset*perSec, perSec*86400))
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// pageCursor walks one column chunk row by row, page by page, over the pages' typed values.
-type pageCursor struct {
-	col    input.Column
-	pages  parquet.Pages
-	page   parquet.Page
-	defs   []byte
-	row, n int
-	dense  int
-	idx    []int32
-	dict   parquet.Dictionary
-	values pageValues
-	k      int // after next returned true: the row's value in values
-	// dictIndex is the row's dictionary index when idx != nil; dictRows caches per-entry
-	// lookups of the current dictionary (customer rows), dictText its entries as strings.
-	dictIndex int
-	dictRows  []int32
-	dictText  []string
+// activityColumn reads one column of the activity table with the native engine's reader (so
+// values, money and days read exactly as the transactions') and caches, per dictionary entry,
+// what the scanner derives from a value: customer rows and text.
+type activityColumn struct {
+	*native.Column
+	gen      int // dictionary generation the caches belong to
+	dictRows []int32
+	dictText []string
 	// intern holds the strings of plain pages, so that a repeated value is one string.
 	intern map[string]string
 }
 
-// pageValues views the dense values of a page or dictionary; the slice of the column's
-// physical type is set.
-type pageValues struct {
-	i32     []int32
-	i64     []int64
-	f32     []float32
-	f64     []float64
-	i96     []deprecated.Int96
-	data    []byte
-	offsets []uint32
-	size    int
-	n       int
-}
-
-func (v *pageValues) load(d encoding.Values, phys format.Type) {
-	*v = pageValues{}
-	switch phys {
-	case format.Int32:
-		v.i32 = d.Int32()
-		v.n = len(v.i32)
-	case format.Int64:
-		v.i64 = d.Int64()
-		v.n = len(v.i64)
-	case format.Int96:
-		v.i96 = d.Int96()
-		v.n = len(v.i96)
-	case format.Float:
-		v.f32 = d.Float()
-		v.n = len(v.f32)
-	case format.Double:
-		v.f64 = d.Double()
-		v.n = len(v.f64)
-	case format.ByteArray:
-		v.data, v.offsets = d.ByteArray()
-		v.n = max(len(v.offsets)-1, 0)
-	case format.FixedLenByteArray:
-		v.data, v.size = d.FixedLenByteArray()
-		if v.size > 0 {
-			v.n = len(v.data) / v.size
-		}
-	default:
-		panic(fmt.Sprintf("physical type %s", phys))
+// reset drops the per-entry caches when a new dictionary was loaded.
+func (c *activityColumn) reset(gen int) {
+	if gen != c.gen {
+		c.gen, c.dictRows, c.dictText = gen, nil, nil
 	}
-}
-
-func (v *pageValues) bytes(k int) []byte {
-	if v.size > 0 {
-		return v.data[k*v.size : (k+1)*v.size]
-	}
-	return v.data[v.offsets[k]:v.offsets[k+1]]
-}
-
-// next advances to the next row and reports whether its value is present.
-func (c *pageCursor) next() (bool, error) {
-	for c.row >= c.n {
-		if err := c.readPage(); err != nil {
-			return false, err
-		}
-	}
-	r := c.row
-	c.row++
-	if c.defs != nil && c.defs[r] == 0 {
-		return false, nil
-	}
-	c.k = c.dense
-	c.dense++
-	if c.idx != nil {
-		c.dictIndex = int(c.idx[c.k])
-		c.k = c.dictIndex
-		if c.k < 0 || c.k >= c.values.n {
-			return false, fmt.Errorf("column %q: dictionary index %d out of range [0,%d)", c.col.Name, c.k, c.values.n)
-		}
-	}
-	return true, nil
-}
-
-func (c *pageCursor) readPage() error {
-	if c.page != nil {
-		parquet.Release(c.page)
-		c.page = nil
-	}
-	page, err := c.pages.ReadPage()
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("column %q ends before the row group's last row", c.col.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("column %q: %v", c.col.Name, err)
-	}
-	c.page = page
-	c.row, c.n, c.dense, c.defs = 0, int(page.NumRows()), 0, nil
-	present := c.n
-	if c.col.Optional {
-		c.defs = page.DefinitionLevels()
-		if len(c.defs) != c.n {
-			return fmt.Errorf("column %q: %d definition levels for %d rows", c.col.Name, len(c.defs), c.n)
-		}
-		present = 0
-		for _, d := range c.defs {
-			if d > 1 {
-				return fmt.Errorf("column %q: definition level %d", c.col.Name, d)
-			}
-			present += int(d)
-		}
-	}
-	data := page.Data()
-	if dict := page.Dictionary(); dict != nil {
-		c.idx = data.Int32()
-		if dict != c.dict {
-			c.dict = dict
-			c.values.load(dict.Page().Data(), c.col.Physical)
-			c.dictRows, c.dictText = nil, nil
-		}
-		if len(c.idx) != present {
-			return fmt.Errorf("column %q: %d values for %d non-null rows", c.col.Name, len(c.idx), present)
-		}
-		return nil
-	}
-	c.idx, c.dict, c.dictRows, c.dictText = nil, nil, nil, nil
-	c.values.load(data, c.col.Physical)
-	if c.values.n != present {
-		return fmt.Errorf("column %q: %d values for %d non-null rows", c.col.Name, c.values.n, present)
-	}
-	return nil
-}
-
-func (c *pageCursor) close() {
-	if c.page != nil {
-		parquet.Release(c.page)
-		c.page = nil
-	}
-	c.pages.Close()
-}
-
-// integer returns the current INT32 or INT64 value.
-func (c *pageCursor) integer() int64 {
-	if c.col.Physical == format.Int32 {
-		if c.col.Unsigned {
-			return int64(uint32(c.values.i32[c.k]))
-		}
-		return int64(c.values.i32[c.k])
-	}
-	return c.values.i64[c.k]
 }
 
 // text returns the current value as text: strings as they are (each dictionary entry
 // converted once), numbers in decimal.
-func (c *pageCursor) text() string {
-	if c.idx != nil {
-		if c.dictText == nil {
-			c.dictText = make([]string, c.values.n)
-		}
-		if s := c.dictText[c.k]; s != "" {
-			return s
-		}
-		s := c.plainText()
-		c.dictText[c.k] = s
+func (c *activityColumn) text() string {
+	d, entries, gen, dict := c.Dictionary()
+	if !dict {
+		return c.plainText()
+	}
+	c.reset(gen)
+	if c.dictText == nil {
+		c.dictText = make([]string, entries)
+	}
+	if s := c.dictText[d]; s != "" {
 		return s
 	}
-	return c.plainText()
+	s := c.plainText()
+	c.dictText[d] = s
+	return s
 }
 
-func (c *pageCursor) plainText() string {
-	switch c.col.Physical {
+func (c *activityColumn) plainText() string {
+	switch c.Col().Physical {
 	case format.ByteArray, format.FixedLenByteArray:
-		b := c.values.bytes(c.k)
+		b := c.Bytes()
 		if s, ok := c.intern[string(b)]; ok {
 			return s
 		}
@@ -833,110 +601,7 @@ func (c *pageCursor) plainText() string {
 		}
 		return s
 	case format.Int32, format.Int64:
-		return strconv.FormatInt(c.integer(), 10)
+		return strconv.FormatInt(c.Integer(), 10)
 	}
-	return strconv.FormatFloat(c.float(), 'g', -1, 64)
-}
-
-// float returns the current numeric value (DECIMAL: unscaled / 10^scale; NaN for a decimal
-// too wide for int64).
-func (c *pageCursor) float() float64 {
-	if c.col.Kind == input.KindDecimal {
-		u, ok := c.unscaled()
-		if !ok {
-			return math.NaN()
-		}
-		return float64(u) / math.Pow10(c.col.Scale)
-	}
-	switch c.col.Physical {
-	case format.Int32, format.Int64:
-		return float64(c.integer())
-	case format.Float:
-		return float64(c.values.f32[c.k])
-	}
-	return c.values.f64[c.k]
-}
-
-// unscaled returns a decimal's unscaled integer; false when it does not fit in int64.
-func (c *pageCursor) unscaled() (int64, bool) {
-	switch c.col.Physical {
-	case format.Int32, format.Int64:
-		return c.integer(), true
-	}
-	b := c.values.bytes(c.k) // big-endian two's complement
-	if len(b) == 0 {
-		return 0, true
-	}
-	neg := b[0]&0x80 != 0
-	ext := byte(0)
-	if neg {
-		ext = 0xff
-	}
-	for len(b) > 8 && b[0] == ext && (b[1]&0x80 != 0) == neg {
-		b = b[1:]
-	}
-	if len(b) > 8 {
-		return 0, false
-	}
-	var u uint64
-	if neg {
-		u = math.MaxUint64
-	}
-	for _, x := range b {
-		u = u<<8 | uint64(x)
-	}
-	return int64(u), true
-}
-
-// minor returns the current value in minor units (10^scale per unit), rounded half away from
-// zero; false for NaN, ±Inf and magnitudes beyond 9e15.
-func (c *pageCursor) minor(scale int) (int64, bool) {
-	const maxMinor = 9e15
-	if c.col.Kind == input.KindDecimal {
-		u, ok := c.unscaled()
-		if !ok {
-			return 0, false
-		}
-		shift := scale - c.col.Scale
-		switch {
-		case shift >= 0 && shift <= 15:
-			p := int64(math.Pow10(shift))
-			if u > maxMinor/p || u < -maxMinor/p {
-				return 0, false
-			}
-			return u * p, true
-		case shift < 0 && shift >= -18:
-			d := uint64(1)
-			for range -shift {
-				d *= 10
-			}
-			neg := u < 0
-			a := uint64(u)
-			if neg {
-				a = -a
-			}
-			q, r := a/d, a%d
-			if 2*r >= d {
-				q++
-			}
-			v := int64(q)
-			if neg {
-				v = -v
-			}
-			return v, v >= -maxMinor && v <= maxMinor
-		}
-		return 0, false
-	}
-	if c.col.Physical == format.Int32 || c.col.Physical == format.Int64 {
-		x, p := c.integer(), int64(math.Pow10(scale))
-		if x > maxMinor/p || x < -maxMinor/p {
-			return 0, false
-		}
-		return x * p, true
-	}
-	r := math.Round(c.float() * math.Pow10(scale))
-	if !(r >= -maxMinor && r <= maxMinor) {
-		return 0, false
-	}
-	return int64(r), true
+	return strconv.FormatFloat(c.Float(), 'g', -1, 64)
 }

@@ -261,18 +261,14 @@ func dayConverter(col input.Column, days *dayer) converter {
 			for k, d := range v.i32 {
 				out[k] = int64(d)
 			}
-		case col.Kind == input.KindString:
+		case col.Kind == input.KindString, col.Physical == format.Int96:
 			for k := range out {
-				us, ok := parseISO(v.bytes(k))
+				d, ok := dayAt(col, v, k, days)
 				if !ok {
 					st[k] = stateBad
 					continue
 				}
-				out[k] = int64(days.day(us, 1_000_000))
-			}
-		case col.Physical == format.Int96:
-			for k, x := range v.i96 {
-				out[k] = int64(days.day(int96Micros(x), 1_000_000))
+				out[k] = int64(d)
 			}
 		default:
 			per := perSecond(col.Unit)
@@ -288,6 +284,24 @@ func dayConverter(col input.Column, days *dayer) converter {
 			}
 		}
 	}
+}
+
+// dayAt is the day of value k of v, a timestamp-like column's page or dictionary values;
+// false for a string that is not ISO-8601.
+func dayAt(col input.Column, v *view, k int, days *dayer) (int32, bool) {
+	switch {
+	case col.Kind == input.KindDate:
+		return v.i32[k], true
+	case col.Kind == input.KindString:
+		us, ok := parseISO(v.bytes(k))
+		if !ok {
+			return 0, false
+		}
+		return days.day(us, 1_000_000), true
+	case col.Physical == format.Int96:
+		return days.day(int96Micros(v.i96[k]), 1_000_000), true
+	}
+	return days.day(v.i64[k], perSecond(col.Unit)), true
 }
 
 // moneyConverter converts amounts to minor units; NaN, ±Inf and out-of-range amounts are

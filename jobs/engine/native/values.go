@@ -77,6 +77,7 @@ type cursor struct {
 	dict   parquet.Dictionary
 	values view // the page's values, or the dictionary's when idx != nil
 	k      int  // after next returned true: index of the row's value in values
+	dicts  int  // dictionaries loaded so far: a change tells per-entry caches to reset
 
 	base    int  // seek: the chunk row of the page's first row
 	present bool // seek: whether the row sought is not null
@@ -173,6 +174,7 @@ func (c *cursor) readPage() (err error) {
 		c.idx = data.Int32()
 		if dict != c.dict {
 			c.dict = dict
+			c.dicts++
 			c.values.load(dict.Page().Data(), c.col.Physical)
 		}
 		if len(c.idx) != present {
