@@ -41,30 +41,49 @@ func (c *Customers) Len() int { return len(c.CustomerID) }
 // (customer_id, segment, monetary) or columns of the wrong type return ErrSchema. It never
 // panics on bad data.
 func ReadCustomers(path string) (c *Customers, err error) {
-	f, err := os.Open(path)
+	pf, closeFile, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	// parquet-go may panic on some malformed metadata or pages; data must only ever error.
+	defer closeFile()
+	// parquet-go may panic on some malformed pages; data must only ever error.
 	defer func() {
 		if r := recover(); r != nil {
 			c, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
-	if err := checkFrame(f, st.Size()); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
-	}
 	r := customersReader{path: path, file: pf}
 	return r.read()
+}
+
+// OpenFile opens a Parquet file for reading after checking its frame (magic bytes, a footer
+// length that fits), so a corrupt trailer can never make parquet-go allocate what it claims;
+// a file that fails the check or that parquet-go cannot open returns an error wrapping
+// ErrCorrupt. Callers still recover from panics while reading pages. close closes the file.
+func OpenFile(path string) (pf *parquet.File, close func() error, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
+		}
+		if err != nil {
+			f.Close()
+		}
+	}()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkFrame(f, st.Size()); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+	}
+	if pf, err = parquet.OpenFile(f, st.Size()); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+	}
+	return pf, f.Close, nil
 }
 
 // checkFrame verifies the magic bytes and that the footer length fits in the file before

@@ -1,13 +1,15 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
 // readFrame reads the top-level columns of a Parquet file that want accepts into a Frame.
@@ -15,25 +17,21 @@ import (
 // business units) and DATEs (days) become numbers. Nested or repeated columns are skipped. A
 // file that is not Parquet returns ErrCorrupt; bad data never panics.
 func readFrame(path string, want func(name string) bool) (fr *Frame, err error) {
-	f, err := os.Open(path)
+	// The frame check keeps a corrupt trailer from making parquet-go allocate what it claims.
+	pf, closeFile, err := pq.OpenFile(path)
 	if err != nil {
+		if errors.Is(err, pq.ErrCorrupt) {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
 		return nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	// parquet-go may panic on some malformed metadata or pages; data must only ever error.
+	defer closeFile()
+	// parquet-go may panic on some malformed pages; data must only ever error.
 	defer func() {
 		if r := recover(); r != nil {
 			fr, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
-	}
 	n := pf.NumRows()
 	fr = NewFrame(int(n))
 	schema := pf.Schema()
