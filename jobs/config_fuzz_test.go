@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rfmjob/rfm/analytics/feature"
 )
 
 // readmeConfig is the configuration of the README, every key set.
@@ -100,8 +102,16 @@ func checkLoaded(t *testing.T, cfg *Config) {
 		}
 	}
 	r := &runner{cfg: cfg, asOfDay: day("2024-12-31")}
-	if _, err := r.request([]string{"x.parquet"}); err != nil {
-		t.Fatalf("valid config, but request: %v", err)
+	req := r.request([]string{"x.parquet"})
+	wantStart := feature.NoDate
+	if n := cfg.LookbackDays(); n > 0 {
+		wantStart = r.asOfDay - int32(n) + 1
+	}
+	if req.StartDay != wantStart || req.AsOfDay != r.asOfDay {
+		t.Fatalf("request window %d..%d, want %d..%d for lookback %q", req.StartDay, req.AsOfDay, wantStart, r.asOfDay, cfg.Window.Lookback)
+	}
+	if (cfg.Limits.MemoryLimit != "") != (req.MemoryLimitBytes > 0) {
+		t.Fatalf("memory_limit %q gives a request limit of %d bytes", cfg.Limits.MemoryLimit, req.MemoryLimitBytes)
 	}
 	_ = cfg.Hash()
 }

@@ -55,7 +55,7 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 		return nil, err
 	}
 	r := &runner{cfg: cfg, asOf: FormatDay(calDay), asOfDay: calDay, last: time.Now()}
-	req, _ := r.request(files)
+	req := r.request(files)
 	eng := engineFor(cfg)
 	cal, err := eng.Aggregate(ctx, req)
 	if err != nil {

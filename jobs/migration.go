@@ -149,10 +149,7 @@ func (r *runner) computePrevious(ctx context.Context, prevDate string) (*pq.Cust
 	prevDay, _ := ParseDay(prevDate)
 	pr := &runner{cfg: r.cfg, asOf: prevDate, asOfDay: prevDay, files: r.files,
 		opts: RunOptions{Logger: r.opts.Logger}, last: time.Now()}
-	req, err := pr.request(r.files)
-	if err != nil {
-		return nil, err
-	}
+	req := pr.request(r.files)
 	res, err := engineFor(r.cfg).Aggregate(ctx, req)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 
@@ -121,8 +122,8 @@ func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
 	}
 	s := p.Summary
 	add("summary", "customers", 0, float64(s.Customers))
-	add("summary", "total_value", 0, float64(s.TotalValue)/pow10f(o.scale))
-	add("summary", "positive_value", 0, float64(s.PositiveValue)/pow10f(o.scale))
+	add("summary", "total_value", 0, float64(s.TotalValue)/math.Pow10(o.scale))
+	add("summary", "positive_value", 0, float64(s.PositiveValue)/math.Pow10(o.scale))
 	for _, ts := range []struct {
 		pct   int
 		share float64
@@ -168,12 +169,4 @@ func (o outputs) rejected(rows []engine.Rejected) table {
 		pq.OptionalString("timestamp", ts),
 		pq.OptionalString("amount", amount),
 	}}
-}
-
-func pow10f(n int) float64 {
-	x := 1.0
-	for i := 0; i < n; i++ {
-		x *= 10
-	}
-	return x
 }

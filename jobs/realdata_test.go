@@ -70,7 +70,7 @@ func TestEnginesAgreeOnDemoData(t *testing.T) {
 	cfg.Window.Lookback = "200d"
 	cfg.Normalize()
 	r := &runner{cfg: cfg, asOfDay: day("2024-06-30")}
-	req, _ := r.request([]string{in})
+	req := r.request([]string{in})
 	var results []*engine.Result
 	for _, name := range []string{"native", "duckdb"} {
 		res, err := EngineByName(name).Aggregate(context.Background(), req)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -116,10 +115,7 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 	}
 	r.lap("resolve")
 
-	req, err := r.request(files)
-	if err != nil {
-		return nil, err
-	}
+	req := r.request(files)
 	eng := engineFor(cfg)
 	res, err := eng.Aggregate(ctx, req)
 	if err != nil {
@@ -220,19 +216,15 @@ func orUTC(tz string) string {
 // views runs the optional analyses in order; each may use the ones before it.
 func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores) ([]view, error) {
 	var views []view
-	add := func(v view) {
-		if v != nil && !reflect.ValueOf(v).IsNil() {
-			views = append(views, v)
-		}
-	}
 	pv, err := r.profitStage(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	add(pv)
-	r.lap("profit")
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	if pv != nil {
+		views = append(views, pv)
+	}
+	if err := r.stageDone(ctx, "profit"); err != nil {
+		return nil, err
 	}
 	cl, err := r.clusterStage(t, pv.profitMajor())
 	if err != nil {
@@ -241,32 +233,45 @@ func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores
 	if err := pv.tiersFromClusters(r, cl); err != nil {
 		return nil, err
 	}
-	add(cl)
-	r.lap("clusters")
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	if cl != nil {
+		views = append(views, cl)
+	}
+	if err := r.stageDone(ctx, "clusters"); err != nil {
+		return nil, err
 	}
 	cv, err := r.clvStage(t)
 	if err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
-	cv.rankTiers(pv)
-	add(cv)
-	r.lap("clv")
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	if cv != nil {
+		cv.rankTiers(pv)
+		views = append(views, cv)
+	}
+	if err := r.stageDone(ctx, "clv"); err != nil {
+		return nil, err
 	}
 	mv, err := r.migrationStage(ctx, t, scores, pv)
 	if err != nil {
 		return nil, err
 	}
-	add(mv)
+	if mv != nil {
+		views = append(views, mv)
+	}
 	r.lap("migration")
 	return views, nil
 }
 
+// stageDone closes a stage and stops the run when it was cancelled.
+func (r *runner) stageDone(ctx context.Context, name string) error {
+	r.lap(name)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInterrupted, err)
+	}
+	return nil
+}
+
 // request builds the engine request of this run.
-func (r *runner) request(files []string) (engine.Request, error) {
+func (r *runner) request(files []string) engine.Request {
 	cfg := r.cfg
 	loc, _ := cfg.Location()
 	req := engine.Request{
@@ -286,7 +291,7 @@ func (r *runner) request(files []string) (engine.Request, error) {
 	if cfg.Limits.MemoryLimit != "" {
 		req.MemoryLimitBytes, _ = ParseBytes(cfg.Limits.MemoryLimit)
 	}
-	return req, nil
+	return req
 }
 
 func (c *Config) columns() engine.Columns {
