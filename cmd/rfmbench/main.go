@@ -9,7 +9,8 @@
 // same job; install them with `npm ci --prefix cmd/rfmbench/peers`), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
 // go-duckdb v1.8.2 embeds). Each side runs in a child process of this binary, so its peak RSS
-// is its own. The data file is generated once into --dir and reused.
+// is its own. The data file is generated once into --dir and reused. With RFMBENCH_CPUPROFILE
+// set, each rfm side writes its CPU profile there (the last run's).
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -201,6 +203,17 @@ func child(side string, args []string) error {
 		return fmt.Errorf("want data, out, as-of")
 	}
 	data, out, asOf := args[0], args[1], args[2]
+	if path := os.Getenv("RFMBENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	switch side {
 	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit":
 		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);

@@ -38,3 +38,43 @@ func TestOrderKeyRange(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexGrowth adds numeric and string customers across many index growths and checks that
+// every one keeps its slot: growing moves entries by their tag alone, and a lookup must not
+// stop at an entry whose tag matches another customer's.
+func TestIndexGrowth(t *testing.T) {
+	p := newPartition()
+	const n = 100_000
+	slots := make([]int32, n)
+	for i := range slots {
+		slots[i] = p.slotOfID(int64(i) * 7919)
+	}
+	if p.accounts.len() != n {
+		t.Fatalf("got %d accounts, want %d", p.accounts.len(), n)
+	}
+	for i, s := range slots {
+		if got := p.slotOfID(int64(i) * 7919); got != s {
+			t.Fatalf("id %d: slot %d after growth, was %d", i*7919, got, s)
+		}
+		if key := p.accounts.at(s).key; key != int64(i)*7919 {
+			t.Fatalf("slot %d holds key %d, want %d", s, key, i*7919)
+		}
+	}
+
+	// String ids with one hash (so one tag and one position): only the names tell them apart.
+	q := newPartition()
+	names := [][]byte{[]byte("alpha"), []byte("beta"), []byte("gamma")}
+	const h = uint64(0xdeadbeef) << 32
+	var got []int32
+	for _, name := range names {
+		got = append(got, q.slotOfName(name, h))
+	}
+	for i, name := range names {
+		if s := q.slotOfName(name, h); s != got[i] || string(q.name(q.accounts.at(s))) != string(name) {
+			t.Errorf("%s: slot %d, want %d", name, s, got[i])
+		}
+	}
+	if q.accounts.len() != len(names) {
+		t.Errorf("got %d accounts for %d names", q.accounts.len(), len(names))
+	}
+}
