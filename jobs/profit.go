@@ -362,7 +362,7 @@ func (v *profitView) costToServeTable() table {
 		pq.ConstDate("as_of", v.asOfDay),
 		pq.String("grain", grain),
 		pq.String("tier", tierName),
-		pq.OptionalString("customer_id", customer),
+		pq.OptionalKey("customer_id", customer),
 		pq.String("activity", activity),
 		pq.OptionalFloat64("quantity", quantity, func(i int) bool { return hasQuantity[i] }),
 		pq.Money("cost", cost, v.scale),

@@ -161,6 +161,18 @@ func Key(name string, v []string) Column {
 	}}
 }
 
+// OptionalKey is a plain-encoded UTF-8 column of mostly distinct values with "" written as
+// null: a dictionary of a million customer ids would cost a hash insert per row and then be
+// abandoned for plain encoding once it outgrows its page.
+func OptionalKey(name string, v []string) Column {
+	return Column{name, parquet.Optional(parquet.String()), optional(func(i int) parquet.Value {
+		if v[i] == "" {
+			return parquet.Value{}
+		}
+		return parquet.ByteArrayValue(unsafeBytes(v[i]))
+	})}
+}
+
 // String is a dictionary-encoded UTF-8 column.
 func String(name string, v []string) Column {
 	c := Key(name, v)

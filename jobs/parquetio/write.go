@@ -52,7 +52,7 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	schema := schemaOf(table, cols)
-	w := parquet.NewWriter(bw, schema, parquet.Compression(&parquet.Snappy),
+	w := parquet.NewWriter(bw, schema, parquet.Compression(&fastSnappy{}),
 		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1<<20))
 	// Row groups are encoded and compressed concurrently (one per core) and committed in
 	// order; within a row group, column by column, a batch of values at a time.
