@@ -52,8 +52,10 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	schema := schemaOf(table, cols)
+	// Page bounds go to the column index and the row group statistics; repeating them in
+	// every data page header (DataPageStatistics) computed them twice.
 	w := parquet.NewWriter(bw, schema, parquet.Compression(&fastSnappy{}),
-		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1<<20))
+		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1<<20), parquet.DataPageStatistics(false))
 	// Row groups are encoded and compressed concurrently (one per core) and committed in
 	// order; within a row group, column by column, a batch of values at a time.
 	group := rowsPerGroup
