@@ -1,10 +1,12 @@
 package jobs
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/pareto"
@@ -39,17 +41,30 @@ func (o outputs) writeAll(st *stage, t *feature.Table, s *rfm.Scores, segs []rfm
 		tables[0].cols = append(tables[0].cols, v.customerColumns()...)
 		tables = append(tables, v.tables()...)
 	}
-	var written []Output
-	for _, tb := range tables {
+	// The tables are written concurrently: each file's serial parts (committing row groups
+	// into the file, syncing it) overlap with encoding the others.
+	written := make([]Output, len(tables))
+	paths := make([]string, len(tables))
+	for k, tb := range tables {
 		path, err := st.path(tb.name)
 		if err != nil {
 			return nil, err
 		}
-		if err := pq.WriteFile(path, tb.name, tb.n, tb.cols); err != nil {
-			return nil, fmt.Errorf("%s: %w", tb.name, err)
-		}
-		rel := filepath.Join(tb.name, "as_of="+st.date, dataFile)
-		written = append(written, Output{Table: tb.name, Path: rel, Rows: int64(tb.n)})
+		paths[k] = path
+		written[k] = Output{Table: tb.name, Path: filepath.Join(tb.name, "as_of="+st.date, dataFile), Rows: int64(tb.n)}
+	}
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	for k, tb := range tables {
+		wg.Go(func() {
+			if err := pq.WriteFile(paths[k], tb.name, tb.n, tb.cols); err != nil {
+				errs[k] = fmt.Errorf("%s: %w", tb.name, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return written, nil
 }

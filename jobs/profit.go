@@ -313,19 +313,30 @@ func (v *profitView) tierTable() table {
 // cost alone.
 func (v *profitView) costToServeTable() table {
 	p, tr := v.p, v.tiers
-	rows := len(tr.Summary) * len(p.Activities)
-	for a := range p.Activities {
-		if !v.perCustomer {
-			break
+	tierRows := len(tr.Summary) * len(p.Activities)
+	// A row is (who, activity): who < 0 is tier −1−who, else a customer index; every cell is
+	// computed from the pair as it is written.
+	var who []int32
+	var act []int32
+	if v.perCustomer {
+		rows := 0
+		for a := range p.Activities {
+			for i, c := range p.ActivityCost[a] {
+				if c != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 {
+					rows++
+				}
+			}
 		}
-		for i, c := range p.ActivityCost[a] {
-			if c != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 {
-				rows++
+		who, act = make([]int32, 0, rows), make([]int32, 0, rows)
+		for i := range v.t.CustomerID {
+			for a := range p.Activities {
+				if p.ActivityCost[a][i] == 0 && (v.quantity[a] == nil || v.quantity[a][i] == 0) {
+					continue
+				}
+				who, act = append(who, int32(i)), append(act, int32(a))
 			}
 		}
 	}
-	grain, tierName, customer, activity := make([]string, 0, rows), make([]string, 0, rows), make([]string, 0, rows), make([]string, 0, rows)
-	quantity, hasQuantity, cost := make([]float64, 0, rows), make([]bool, 0, rows), make([]int64, 0, rows)
 	tierQuantity := make([][]float64, len(tr.Summary)) // [tier][activity]
 	for k := range tierQuantity {
 		tierQuantity[k] = make([]float64, len(p.Activities))
@@ -335,37 +346,54 @@ func (v *profitView) costToServeTable() table {
 			tierQuantity[tr.Tier[i]][a] += x
 		}
 	}
-	for k, s := range tr.Summary {
-		for a, name := range p.Activities {
-			grain, tierName, customer, activity = append(grain, "tier"), append(tierName, s.Tier), append(customer, ""), append(activity, name)
-			quantity, hasQuantity, cost = append(quantity, tierQuantity[k][a]), append(hasQuantity, v.quantity[a] != nil), append(cost, s.ActivityCost[a])
+	na := len(p.Activities)
+	// at returns row r's tier index (k, for a tier row) or customer (i ≥ 0), and activity.
+	at := func(r int) (k, i, a int) {
+		if r < tierRows {
+			return r / na, -1, r % na
 		}
+		r -= tierRows
+		return -1, int(who[r]), int(act[r])
 	}
-	for i, id := range v.t.CustomerID {
-		if !v.perCustomer {
-			break
-		}
-		for a, name := range p.Activities {
-			c := p.ActivityCost[a][i]
-			q, has := 0.0, v.quantity[a] != nil
-			if has {
-				q = v.quantity[a][i]
-			}
-			if c == 0 && q == 0 {
-				continue
-			}
-			grain, tierName, customer, activity = append(grain, "customer"), append(tierName, tr.Tiers[tr.Tier[i]]), append(customer, id), append(activity, name)
-			quantity, hasQuantity, cost = append(quantity, q), append(hasQuantity, has), append(cost, c)
-		}
-	}
-	return table{TableCostToServe, len(grain), []pq.Column{
+	return table{TableCostToServe, tierRows + len(who), []pq.Column{
 		pq.ConstDate("as_of", v.asOfDay),
-		pq.String("grain", grain),
-		pq.String("tier", tierName),
-		pq.OptionalKey("customer_id", customer),
-		pq.String("activity", activity),
-		pq.OptionalFloat64("quantity", quantity, func(i int) bool { return hasQuantity[i] }),
-		pq.Money("cost", cost, v.scale),
+		pq.StringFunc("grain", func(r int) string {
+			if r < tierRows {
+				return "tier"
+			}
+			return "customer"
+		}),
+		pq.StringFunc("tier", func(r int) string {
+			if k, i, _ := at(r); i < 0 {
+				return tr.Summary[k].Tier
+			} else {
+				return tr.Tiers[tr.Tier[i]]
+			}
+		}),
+		pq.OptionalKeyFunc("customer_id", func(r int) (string, bool) {
+			if _, i, _ := at(r); i >= 0 {
+				return v.t.CustomerID[i], true
+			}
+			return "", false
+		}),
+		pq.StringFunc("activity", func(r int) string { _, _, a := at(r); return p.Activities[a] }),
+		pq.OptionalFloat64Func("quantity", func(r int) (float64, bool) {
+			k, i, a := at(r)
+			switch {
+			case v.quantity[a] == nil:
+				return 0, false
+			case i < 0:
+				return tierQuantity[k][a], true
+			}
+			return v.quantity[a][i], true
+		}),
+		pq.MoneyFunc("cost", v.scale, func(r int) int64 {
+			if k, i, a := at(r); i < 0 {
+				return tr.Summary[k].ActivityCost[a]
+			} else {
+				return p.ActivityCost[a][i]
+			}
+		}),
 	}}
 }
 

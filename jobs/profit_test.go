@@ -270,6 +270,34 @@ func TestProfitRunHandComputed(t *testing.T) {
 			if visit == nil || visit.Cost != 2500 || visit.Quantity != nil || visit.Tier != "platinum" {
 				t.Errorf("b's sales visit = %+v, want cost 2500, null quantity (direct cost only), tier platinum", visit)
 			}
+			// Each tier row is the sum of its tier's customer rows, cost and quantity; a
+			// customer row carries its customer's tier.
+			type cell struct{ tier, activity string }
+			tierCost, custCost := map[cell]int64{}, map[cell]int64{}
+			tierQty, custQty := map[cell]float64{}, map[cell]float64{}
+			for _, c := range costs {
+				k := cell{c.Tier, c.Activity}
+				switch c.Grain {
+				case "tier":
+					tierCost[k] += c.Cost
+					if c.Quantity != nil {
+						tierQty[k] += *c.Quantity
+					}
+				case "customer":
+					custCost[k] += c.Cost
+					if c.Quantity != nil {
+						custQty[k] += *c.Quantity
+					}
+					if want := wants[deref(c.CustomerID)].tier; c.Tier != want {
+						t.Errorf("cost_to_serve row of %s says tier %s, customers says %s", deref(c.CustomerID), c.Tier, want)
+					}
+				}
+			}
+			for k, c := range tierCost {
+				if custCost[k] != c || math.Abs(custQty[k]-tierQty[k]) > 1e-9 {
+					t.Errorf("%v: tier row cost %d quantity %v, customer rows sum to %d and %v", k, c, tierQty[k], custCost[k], custQty[k])
+				}
+			}
 
 			// The whale curve: b, a, e make 187.00 of 148.50 (3 of 5 customers), d and c destroy
 			// 38.50.

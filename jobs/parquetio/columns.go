@@ -190,6 +190,47 @@ func OptionalString(name string, v []string) Column {
 	})}
 }
 
+// The Func columns compute row i's value when it is written instead of reading a slice: long
+// tables whose cells derive from a few indexes (the cost-to-serve long form) need not hold a
+// string per cell.
+
+// StringFunc is a dictionary-encoded UTF-8 column of few distinct values.
+func StringFunc(name string, get func(i int) string) Column {
+	return Column{name, parquet.Encoded(parquet.String(), &parquet.RLEDictionary), required(func(i int) parquet.Value {
+		return parquet.ByteArrayValue(unsafeBytes(get(i)))
+	})}
+}
+
+// OptionalKeyFunc is a plain-encoded UTF-8 column of mostly distinct values, null where ok is
+// false.
+func OptionalKeyFunc(name string, get func(i int) (v string, ok bool)) Column {
+	return Column{name, parquet.Optional(parquet.String()), optional(func(i int) parquet.Value {
+		v, ok := get(i)
+		if !ok {
+			return parquet.Value{}
+		}
+		return parquet.ByteArrayValue(unsafeBytes(v))
+	})}
+}
+
+// OptionalFloat64Func is a DOUBLE column, null where ok is false.
+func OptionalFloat64Func(name string, get func(i int) (v float64, ok bool)) Column {
+	return Column{name, parquet.Optional(parquet.Leaf(parquet.DoubleType)), optional(func(i int) parquet.Value {
+		v, ok := get(i)
+		if !ok {
+			return parquet.Value{}
+		}
+		return parquet.DoubleValue(v)
+	})}
+}
+
+// MoneyFunc is a DECIMAL(18, scale) column of minor units.
+func MoneyFunc(name string, scale int, get func(i int) int64) Column {
+	return Column{name, parquet.Decimal(scale, 18, parquet.Int64Type), required(func(i int) parquet.Value {
+		return parquet.Int64Value(get(i))
+	})}
+}
+
 // unsafeBytes views s as bytes without copying; the writer copies values it keeps.
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 

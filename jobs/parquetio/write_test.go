@@ -57,3 +57,34 @@ func TestWriteFileSchemaAndValues(t *testing.T) {
 		t.Errorf("row 2 id = %q, want c", got)
 	}
 }
+
+// TestGroupStarts checks the row group split: groups cover the rows in order without gaps,
+// none exceeds rowsPerGroup, and their number is a multiple of the workers when every group
+// can still hold minRowsPerGroup rows.
+func TestGroupStarts(t *testing.T) {
+	for _, c := range []struct{ n, workers, groups int }{
+		{0, 2, 0},
+		{10, 2, 1},
+		{100_000, 2, 1},
+		{1_000_000, 2, 2},
+		{2_420_900, 2, 4},
+		{10_000_000, 2, 10},
+		{11_000_000, 2, 12},
+		{3_000_000, 4, 4},
+	} {
+		starts := groupStarts(c.n, c.workers)
+		if len(starts) != c.groups {
+			t.Errorf("n=%d workers=%d: %d groups %v, want %d", c.n, c.workers, len(starts), starts, c.groups)
+			continue
+		}
+		for k, s := range starts {
+			end := c.n
+			if k+1 < len(starts) {
+				end = starts[k+1]
+			}
+			if k == 0 && s != 0 || end <= s || end-s > rowsPerGroup {
+				t.Errorf("n=%d workers=%d: group %d is [%d, %d)", c.n, c.workers, k, s, end)
+			}
+		}
+	}
+}
