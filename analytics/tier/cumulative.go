@@ -92,7 +92,7 @@ func (a *assigner) cumulative() {
 		if pos >= m {
 			// At break-even it passes only the unprofitable; S = P then, which no cut < 1 holds.
 			a.setTier(i, len(cfg.Tiers)-1)
-			a.leadReason(i, v)
+			a.leadReason(a.reasons, i, v)
 			a.setNext(i, last, -v)
 			continue
 		}

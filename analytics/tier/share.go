@@ -66,44 +66,44 @@ func (a *assigner) share() {
 			suffix[k] = " (" + cfg.Tiers[k] + ": below the top " + percent(cfg.ShareCuts[last-1]) + "%)"
 		}
 	}
-	for pos, i := range a.order {
-		v := a.value[i]
-		if pos >= m {
-			if leadCaps == nil {
-				leadCaps = shareCaps(cfg.ShareCuts, m+1)
-			}
-			a.setTier(i, len(cfg.Tiers)-1)
-			a.leadReason(i, v)
-			a.setNext(i, tierAtRank(leadCaps, a.breakEvenRank(i, m, npos)), -v)
-			continue
-		}
-		r := pos + 1
-		k := tierAtRank(caps, r)
-		a.setTier(i, k)
-		a.reasons.rank(i, v, a.scale, " ranks in the top ", 100*float64(r)/float64(m), suffix[k])
-		if k > 0 && caps[k-1] > 0 {
-			target := caps[k-1]
-			a.setNext(i, tierAtRank(caps, target), a.beat(i, a.order[target-1])-v)
-		}
-		switch {
-		case k < last:
-			floor := a.beat(i, a.order[caps[k]])
-			if cfg.hasLeadTier() {
-				floor = max(floor, 0)
-			}
-			a.r.DowngradeRisk[i] = v - floor
-		case cfg.hasLeadTier():
-			a.r.DowngradeRisk[i] = v
-		}
+	if m < len(a.order) {
+		leadCaps = shareCaps(cfg.ShareCuts, m+1)
 	}
+	a.positions(func(lo, hi int, w *reasonWriter) {
+		for pos := lo; pos < hi; pos++ {
+			i := a.order[pos]
+			v := a.value[i]
+			if pos >= m {
+				a.setTier(i, len(cfg.Tiers)-1)
+				a.leadReason(w, i, v)
+				a.setNext(i, tierAtRank(leadCaps, a.breakEvenRank(i, m, npos)), -v)
+				continue
+			}
+			r := pos + 1
+			k := tierAtRank(caps, r)
+			a.setTier(i, k)
+			w.rank(i, v, a.scale, " ranks in the top ", 100*float64(r)/float64(m), suffix[k])
+			if k > 0 && caps[k-1] > 0 {
+				target := caps[k-1]
+				a.setNext(i, tierAtRank(caps, target), a.beat(i, a.order[target-1])-v)
+			}
+			switch {
+			case k < last:
+				floor := a.beat(i, a.order[caps[k]])
+				if cfg.hasLeadTier() {
+					floor = max(floor, 0)
+				}
+				a.r.DowngradeRisk[i] = v - floor
+			case cfg.hasLeadTier():
+				a.r.DowngradeRisk[i] = v
+			}
+		}
+	})
 }
 
 // leadReason writes the reason of an unprofitable customer.
-func (a *assigner) leadReason(i int32, v int64) {
-	if a.leadSuffix == "" {
-		a.leadSuffix = " is below break-even (" + a.cfg.Tiers[len(a.cfg.Tiers)-1] + ": profit < 0)"
-	}
-	a.reasons.money(i, "profit ", v, a.scale, a.leadSuffix)
+func (a *assigner) leadReason(w *reasonWriter, i int32, v int64) {
+	w.money(i, "profit ", v, a.scale, a.leadSuffix)
 }
 
 // onlyRankedTier describes who the single ranked tier holds.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
+	"sync"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/profit"
@@ -88,7 +90,8 @@ func Assign(t *feature.Table, p *profit.Result, recencyDays []int32, cfg Config)
 		DowngradeRisk:   make([]int64, n),
 		Activities:      p.Activities,
 	}
-	a := &assigner{cfg: cfg, ids: t.CustomerID, value: value, scale: t.MoneyScale, r: r, reasons: newReasonWriter(r.Reason)}
+	a := &assigner{cfg: cfg, ids: t.CustomerID, value: value, scale: t.MoneyScale, r: r, reasons: newReasonWriter(r.Reason),
+		leadSuffix: " is below break-even (" + cfg.Tiers[len(cfg.Tiers)-1] + ": profit < 0)"}
 	if len(p.Order) == n && cfg.Method != MethodThresholds {
 		a.order = p.Order // profit's own ranking: the same order RankOrder would return
 	}
@@ -142,6 +145,25 @@ func (a *assigner) rank() {
 	for i := 1; i < len(a.ids) && a.sortedIDs; i++ {
 		a.sortedIDs = a.ids[i-1] < a.ids[i]
 	}
+}
+
+// positions calls f over consecutive ranges of rank positions [lo, hi) covering a.order, on
+// up to GOMAXPROCS goroutines, each range with its own reason writer. f must write only the
+// rows of its positions (distinct rows: a.order is a permutation), so the result does not
+// depend on the split.
+func (a *assigner) positions(f func(lo, hi int, w *reasonWriter)) {
+	n := len(a.order)
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/(1<<14)))
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := n*p/parts, n*(p+1)/parts
+		wg.Go(func() {
+			w := newReasonWriter(a.r.Reason)
+			f(lo, hi, w)
+			w.flush()
+		})
+	}
+	wg.Wait()
 }
 
 // setTier records customer i's tier; its reason goes to a.reasons.
