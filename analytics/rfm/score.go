@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 )
@@ -105,10 +106,17 @@ func (s *Scores) scoreByBreaks(scored []int32, cfg Config, recency, frequency, m
 		if cfg.Method == RfmR {
 			cut, bin = rBreaks, binLowerClosed
 		}
+		// The three sorts are independent: they run side by side.
+		var sr, sf, sm []float64
+		var wg sync.WaitGroup
+		wg.Go(func() { sr = sortedCopy(recency) })
+		wg.Go(func() { sf = sortedCopy(frequency) })
+		sm = sortedCopy(monetary)
+		wg.Wait()
 		breaks = Breaks{
-			Recency:   cut(sortedCopy(recency), bins),
-			Frequency: cut(sortedCopy(frequency), bins),
-			Monetary:  cut(sortedCopy(monetary), bins),
+			Recency:   cut(sr, bins),
+			Frequency: cut(sf, bins),
+			Monetary:  cut(sm, bins),
 		}
 	}
 	s.Breaks = Breaks{
