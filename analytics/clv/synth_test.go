@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"testing"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -82,5 +84,32 @@ func cdnowLike(customers int) synthConfig {
 		cohortDays: 84,
 		asOfDay:    273,
 		seed1:      1997, seed2: uint64(customers),
+	}
+}
+
+// TestAnalyzeCoreInvariant checks that the chunked parallel sums of the fits and the parallel
+// scoring give the same bits on 1 and 4 cores: with more groups than one summation chunk.
+func TestAnalyzeCoreInvariant(t *testing.T) {
+	tab := synthTable(cdnowLike(200_000))
+	run := func(procs int) *Result {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		res, err := Analyze(tab, cdnowLike(200_000).asOfDay, Config{Unit: Days, Score: ScoreConfig{AnnualDiscountRate: 0.1, Margin: 0.3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	one, four := run(1), run(4)
+	if one.PurchaseFit.Groups <= sumChunk {
+		t.Fatalf("%d groups: not enough to split the sums", one.PurchaseFit.Groups)
+	}
+	if one.Purchases != four.Purchases || one.Spend.Model != four.Spend.Model {
+		t.Fatalf("fits differ: 1 core %+v %+v, 4 cores %+v %+v", one.Purchases, one.Spend.Model, four.Purchases, four.Spend.Model)
+	}
+	for i := range one.Scores.CLV {
+		if one.Scores.CLV[i] != four.Scores.CLV[i] || one.Scores.PAlive[i] != four.Scores.PAlive[i] {
+			t.Fatalf("customer %d: CLV %v / %v, P(alive) %v / %v", i, one.Scores.CLV[i], four.Scores.CLV[i], one.Scores.PAlive[i], four.Scores.PAlive[i])
+		}
 	}
 }
