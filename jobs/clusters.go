@@ -20,6 +20,9 @@ type ClustersConfig struct {
 	KMax     int  `yaml:"k_max"`    // default 8 (automatic k)
 	Restarts int  `yaml:"restarts"` // default 3
 	MaxIter  int  `yaml:"max_iter"` // default 100
+	// FitSample caps the customers the centroids are fitted on (a seeded sample); every
+	// customer is then given its nearest centroid. Default 200000; -1 fits on everyone.
+	FitSample int `yaml:"fit_sample"`
 	// Seed makes the clusters reproducible; default 1.
 	Seed uint64 `yaml:"seed"`
 }
@@ -38,7 +41,8 @@ func (c *ClustersConfig) options(threads int) cluster.Options {
 	if seed == 0 {
 		seed = 1
 	}
-	return cluster.Options{K: k, KMin: c.KMin, KMax: c.KMax, Restarts: c.Restarts, MaxIter: c.MaxIter, Seed: seed, Workers: threads}
+	return cluster.Options{K: k, KMin: c.KMin, KMax: c.KMax, Restarts: c.Restarts, MaxIter: c.MaxIter, Seed: seed, Workers: threads,
+		FitSample: c.FitSample}
 }
 
 type clusterView struct {

@@ -81,12 +81,14 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	cfg.Window.Timezone = "Mars/Olympus"
 	cfg.Pareto.ACut, cfg.Pareto.BCut = 0.9, 0.5
 	cfg.Input.Columns.Amount, cfg.Input.Columns.Quantity = "amount", "qty"
+	cfg.Clusters.FitSample, cfg.Clusters.Restarts = 10, -1
 	cfg.Normalize()
 	err := cfg.Validate()
 	if !errors.Is(err, ErrConfig) {
 		t.Fatalf("got %v, want ErrConfig", err)
 	}
-	for _, want := range []string{"input.transactions", "engine", "amount, or quantity", "lookback", "Mars/Olympus", "bins is 11", "kmeans", "a_cut"} {
+	for _, want := range []string{"input.transactions", "engine", "amount, or quantity", "lookback", "Mars/Olympus", "bins is 11", "kmeans", "a_cut",
+		"clusters.fit_sample is 10", "clusters.restarts is -1"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}

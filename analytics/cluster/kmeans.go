@@ -54,8 +54,12 @@ type KScore struct {
 // Centroid returns the centroid of cluster j (a view into m.Centroids).
 func (m *Model) Centroid(j int) []float64 { return m.Centroids[j*m.Dim : (j+1)*m.Dim] }
 
-// PCG stream numbers: restart r draws from stream r, the silhouette sample from its own.
-const sampleStream = 1 << 63
+// PCG stream numbers: restart r draws from stream r, the silhouette and fit samples from
+// their own.
+const (
+	sampleStream    = 1 << 63
+	fitSampleStream = 1<<63 + 1
+)
 
 // Fit clusters the rows of x by k-means: k-means++ seeding followed by Lloyd iterations,
 // Options.Restarts times, keeping the run with the lowest inertia. With Options.K = 0 it fits
@@ -101,6 +105,9 @@ func fit(data []float64, n, d int, opt Options) (*Model, error) {
 	if n == 0 || d == 0 {
 		return nil, fmt.Errorf("%w: %d rows, %d columns", ErrNoFeatures, n, d)
 	}
+	if opt.FitSample > 0 && n > opt.FitSample {
+		return fitSampled(data, n, d, opt)
+	}
 	f := newFitter(data, n, d, opt)
 	if opt.K > 0 {
 		if n < opt.K {
@@ -132,6 +139,49 @@ func fit(data []float64, n, d int, opt Options) (*Model, error) {
 	}
 	best.Selection = report
 	return best, nil
+}
+
+// fitSampled fits on opt.FitSample seeded rows, then labels every row with its nearest
+// centroid (the lowest index on ties); inertia and sizes are summed per chunk in chunk order.
+// A sample with too few (distinct) rows for k falls back to fitting every row.
+func fitSampled(data []float64, n, d int, opt Options) (*Model, error) {
+	rows := sampleRows(n, opt.FitSample, rand.New(rand.NewPCG(opt.Seed, fitSampleStream)))
+	sub := make([]float64, len(rows)*d)
+	for s, i := range rows {
+		copy(sub[s*d:(s+1)*d], data[i*d:(i+1)*d])
+	}
+	all := opt
+	all.FitSample = -1
+	m, err := fit(sub, len(rows), d, all)
+	if errors.Is(err, ErrTooFewDistinct) || errors.Is(err, ErrTooFewPoints) {
+		return fit(data, n, d, all)
+	}
+	if err != nil {
+		return nil, err
+	}
+	k, nc := m.K, numChunks(n)
+	labels := make([]int32, n)
+	chunkInertia := make([]float64, nc)
+	chunkSizes := make([]int, nc*k)
+	forChunks(n, opt.Workers, func(c, lo, hi int) {
+		sizes := chunkSizes[c*k : (c+1)*k]
+		var in float64
+		for i := lo; i < hi; i++ {
+			best, dist, _ := nearest2(data[i*d:(i+1)*d], m.Centroids, k)
+			labels[i] = best
+			sizes[best]++
+			in += dist
+		}
+		chunkInertia[c] = in
+	})
+	m.Labels, m.Inertia, m.Sizes = labels, 0, make([]int, k)
+	for c := range nc {
+		m.Inertia += chunkInertia[c]
+		for j, v := range chunkSizes[c*k : (c+1)*k] {
+			m.Sizes[j] += v
+		}
+	}
+	return m, nil
 }
 
 // fitter holds the data and the work space of one Fit call; per-chunk partials are indexed

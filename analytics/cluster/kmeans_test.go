@@ -322,3 +322,59 @@ func TestBoundsMatchPlainLloyd(t *testing.T) {
 		})
 	}
 }
+
+// TestFitSample fits 120K points of 6 overlapping 3-d blobs on a 20K sample and on every point:
+// the two labelings agree (ARI ≥ 0.99), each sampled centroid is within 2% of the blobs'
+// spacing of a full-fit one, every point carries its nearest centroid, and Inertia and Sizes
+// cover every point.
+func TestFitSample(t *testing.T) {
+	const n, d, k = 120_000, 3, 6
+	x, truth := blobs(n, d, k, 1.5, 8, 11)
+	full, err := Fit(mat.NewDense(n, d, x), Options{K: k, Seed: 5, FitSample: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sampled, err := Fit(mat.NewDense(n, d, x), Options{K: k, Seed: 5, FitSample: 20_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ari := AdjustedRandIndex(toInts(sampled.Labels), toInts(full.Labels)); ari < 0.99 {
+		t.Errorf("sampled vs full labels: ARI %.4f, want ≥ 0.99", ari)
+	}
+	if ari := AdjustedRandIndex(toInts(sampled.Labels), truth); ari < 0.9 {
+		t.Errorf("sampled vs truth: ARI %.4f, want ≥ 0.9", ari)
+	}
+	// Blobs whose centres share a first coordinate may be numbered in either order: match
+	// each sampled centroid with the nearest full one.
+	for j := range k {
+		dist := math.Inf(1)
+		for l := range k {
+			dist = min(dist, math.Sqrt(sqDist(sampled.Centroid(j), full.Centroid(l))))
+		}
+		if dist > 0.02*8 {
+			t.Errorf("centroid %d %v: %.3f from the nearest full-fit centroid", j, sampled.Centroid(j), dist)
+		}
+	}
+	if len(sampled.Labels) != n {
+		t.Fatalf("%d labels for %d points", len(sampled.Labels), n)
+	}
+	total := 0
+	for _, s := range sampled.Sizes {
+		total += s
+	}
+	if total != n {
+		t.Errorf("sizes sum to %d, want %d", total, n)
+	}
+	if got := directInertia(x, d, sampled); math.Abs(got-sampled.Inertia) > 1e-9*got {
+		t.Errorf("inertia %v, recomputed %v", sampled.Inertia, got)
+	}
+	for i := 0; i < n; i += 97 {
+		best, _, _ := nearest2(x[i*d:(i+1)*d], sampled.Centroids, k)
+		if best != sampled.Labels[i] {
+			t.Fatalf("point %d labelled %d, nearest centroid %d", i, sampled.Labels[i], best)
+		}
+	}
+	if _, err := Fit(mat.NewDense(n, d, x), Options{K: k, FitSample: 10}); !errors.Is(err, ErrOptions) {
+		t.Errorf("FitSample 10: got %v, want ErrOptions", err)
+	}
+}
