@@ -6,7 +6,7 @@
 // Sides: "rfm-native" and "rfm-duckdb" (the job's RFM and Pareto, engines native and duckdb),
 // "rfm-full" (every view on: clusters, CLV, …), "duckdb-newest" and "polars" (Node peers in
 // cmd/rfmbench/peers: the newest DuckDB running the same SQL, and Polars' lazy API doing the
-// same job; install them with `npm ci --prefix cmd/rfmbench/peers`), and "duckdb-sql"
+// same job; install them with `npm install --no-save --prefix cmd/rfmbench/peers`), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
 // go-duckdb v1.8.2 embeds). Each side runs in a child process of this binary, so its peak RSS
 // is its own. The data file is generated once into --dir and reused. With RFMBENCH_CPUPROFILE
@@ -72,7 +72,7 @@ func bench() error {
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
 	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-duckdb,rfm-full", "comma-separated sides to run")
 	activityRows := flag.Int("activity-rows", 5_000_000, "rows of the activity table of the rfm-profit and rfm-full sides")
-	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm ci` there first); sides whose peer is missing are skipped")
+	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm install --no-save` there first); sides whose peer is missing are skipped")
 	flag.Parse()
 
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
@@ -112,7 +112,7 @@ func bench() error {
 		r := result{side: side}
 		if node := nodePeer(side); node != "" {
 			if _, err := os.Stat(filepath.Join(*peers, "node_modules")); err != nil {
-				fmt.Printf("%s: skipped: no %s/node_modules (run npm ci --prefix %s)\n", side, *peers, *peers)
+				fmt.Printf("%s: skipped: no %s/node_modules (run npm install --no-save --prefix %s)\n", side, *peers, *peers)
 				continue
 			}
 		}
