@@ -4,7 +4,8 @@
 //	go run ./cmd/rfmbench --customers 1000000 --transactions 20000000
 //
 // Sides: "rfm-native" and "rfm-duckdb" (the job's RFM and Pareto, engines native and duckdb),
-// "rfm-full" (every view on: clusters, CLV, …), "duckdb-newest" and "polars" (Node peers in
+// "rfm-profit" (with profitability and tiers from a generated activity table), "rfm-pyramid"
+// (and clusters), "rfm-full" (every view on: clusters, CLV, …), "duckdb-newest" and "polars" (Node peers in
 // cmd/rfmbench/peers: the newest DuckDB running the same SQL, and Polars' lazy API doing the
 // same job; install them with `npm install --no-save --prefix cmd/rfmbench/peers`), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
@@ -70,8 +71,8 @@ func bench() error {
 	stringIDs := flag.Bool("string-ids", false, "string customer ids")
 	dir := flag.String("dir", "bench/work", "where the data and outputs go")
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
-	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-duckdb,rfm-full", "comma-separated sides to run")
-	activityRows := flag.Int("activity-rows", 5_000_000, "rows of the activity table of the rfm-profit and rfm-full sides")
+	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-pyramid,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	activityRows := flag.Int("activity-rows", 5_000_000, "rows of the activity table of the rfm-profit, rfm-pyramid and rfm-full sides")
 	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm install --no-save` there first); sides whose peer is missing are skipped")
 	flag.Parse()
 
@@ -92,7 +93,7 @@ func bench() error {
 		fmt.Printf("generated %s in %.1fs\n", data, time.Since(start).Seconds())
 	}
 	activities := filepath.Join(*dir, fmt.Sprintf("act_%d_%d_%d_%s.parquet", *activityRows, *transactions, *customers, kind))
-	if strings.Contains(*sides, "rfm-profit") || strings.Contains(*sides, "rfm-full") {
+	if strings.Contains(*sides, "rfm-profit") || strings.Contains(*sides, "rfm-pyramid") || strings.Contains(*sides, "rfm-full") {
 		if _, err := os.Stat(activities); err != nil {
 			start := time.Now()
 			if err := gen.WriteActivityFile(activities, opt, *activityRows); err != nil {
@@ -215,19 +216,22 @@ func child(side string, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	switch side {
-	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit":
+	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit", "rfm-pyramid":
 		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);
-		// rfm-profit adds profitability and tiers with the activity table; rfm-full every view
-		// (profit, clusters, CLV, report) on the native engine.
+		// rfm-profit adds profitability and tiers with the activity table, rfm-pyramid clusters
+		// too; rfm-full every view (profit, clusters, CLV, report) on the native engine.
 		cfg := &jobs.Config{Engine: strings.TrimPrefix(side, "rfm-")}
 		off := false
 		switch side {
-		case "rfm-full", "rfm-profit":
+		case "rfm-full", "rfm-profit", "rfm-pyramid":
 			cfg.Engine = "native"
 			cfg.Profit.Activities.Path = os.Getenv("RFMBENCH_ACTIVITIES")
 			cfg.Profit.Rates = benchRates
-			if side == "rfm-profit" {
+			switch side {
+			case "rfm-profit":
 				cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
+			case "rfm-pyramid":
+				cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off
 			}
 		default:
 			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled, cfg.Profit.Enabled = &off, &off, &off, &off
