@@ -86,14 +86,26 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 	}
 	errs := make([]error, len(starts))
 	done := make([]chan struct{}, len(starts))
-	next := make(chan int, len(starts))
 	for k := range starts {
 		done[k] = make(chan struct{})
-		next <- k
 	}
-	close(next)
+	// At most workers+1 groups are encoded ahead of the commit, so that memory holds a few
+	// encoded groups, not the whole file.
+	ahead := make(chan struct{}, workers+1)
+	next := make(chan int)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(next)
+		for k := range starts {
+			select {
+			case ahead <- struct{}{}:
+			case <-stop:
+				return
+			}
+			next <- k
+		}
+	})
 	for range min(workers, len(starts)) {
 		wg.Go(func() {
 			for k := range next {
@@ -121,6 +133,7 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 			close(stop)
 			return fmt.Errorf("parquetio: %s: %w", path, err)
 		}
+		<-ahead
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("parquetio: %s: %w", path, err)
