@@ -97,6 +97,33 @@ func fixtures(t *testing.T) []fixture {
 				inputtest.Column{Name: "amount", Node: parquet.Decimal(2, 18, parquet.Int64Type), Values: []any{150, -250, 49}})
 		}, engine.Request{Columns: engine.Columns{CustomerID: "id", Timestamp: "ts", Amount: "amount"},
 			AsOfDay: 20000, StartDay: feature.NoDate, MoneyScale: 0, Location: ny}},
+		// Amounts at the 9e15-minor-unit bound, and int32 amounts whose minor units overflow
+		// int32: the DuckDB engine's integer arithmetic must widen before scaling.
+		{"int32 amounts beyond int32 in minor units", func(t *testing.T) []string {
+			return write(t, "int32.parquet", 0,
+				inputtest.Column{Name: "id", Node: parquet.Int(64), Values: []any{1, 1, 2, 3}},
+				inputtest.Column{Name: "ts", Node: parquet.Date(), Values: []any{19000, 19001, 19000, 19002}},
+				inputtest.Column{Name: "amount", Node: parquet.Int(32), Values: []any{2_000_000_000, -2_147_483_648, 2_147_483_647, 7}})
+		}, engine.Request{Columns: engine.Columns{CustomerID: "id", Timestamp: "ts", Amount: "amount"},
+			AsOfDay: 20000, StartDay: feature.NoDate, MoneyScale: 2}},
+		{"int64 amounts at the bound", func(t *testing.T) []string {
+			return write(t, "int64.parquet", 0,
+				inputtest.Column{Name: "id", Node: parquet.Int(64), Values: []any{1, 2, 3, 4, 5, 6}},
+				inputtest.Column{Name: "ts", Node: parquet.Date(), Values: []any{19000, 19000, 19000, 19000, 19000, 19000}},
+				inputtest.Column{Name: "amount", Node: parquet.Int(64), Values: []any{
+					int64(90_000_000_000_000), int64(90_000_000_000_001), int64(-90_000_000_000_000), int64(-90_000_000_000_001),
+					int64(math.MinInt64), int64(math.MaxInt64)}})
+		}, engine.Request{Columns: engine.Columns{CustomerID: "id", Timestamp: "ts", Amount: "amount"},
+			AsOfDay: 20000, StartDay: feature.NoDate, MoneyScale: 2}},
+		{"decimal(18,1) amounts at the bound, scale 2", func(t *testing.T) []string {
+			return write(t, "dec.parquet", 0,
+				inputtest.Column{Name: "id", Node: parquet.String(), Values: []any{"a", "b", "c", "d", "e"}},
+				inputtest.Column{Name: "ts", Node: parquet.Date(), Values: []any{19000, 19000, 19000, 19000, 19000}},
+				inputtest.Column{Name: "amount", Node: parquet.Decimal(1, 18, parquet.Int64Type), Values: []any{
+					int64(900_000_000_000_000), int64(900_000_000_000_001), int64(-900_000_000_000_000),
+					int64(999_999_999_999_999_999), int64(-15)}})
+		}, engine.Request{Columns: engine.Columns{CustomerID: "id", Timestamp: "ts", Amount: "amount"},
+			AsOfDay: 20000, StartDay: feature.NoDate, MoneyScale: 2}},
 		{"online retail UCI", func(t *testing.T) []string { return retail("online_retail_uci352_2010-2011.parquet") },
 			engine.Request{Columns: engine.Columns{CustomerID: "CustomerID", OrderID: "InvoiceNo", Timestamp: "InvoiceDate", Quantity: "Quantity", UnitPrice: "UnitPrice"},
 				AsOfDay: 15300, StartDay: 15000, MoneyScale: 2, Location: ny}},
