@@ -8,11 +8,13 @@
 --   (never with user text): {{source}} the relation read (DuckDB: read_parquet of the files;
 --   Trino: the configured table), {{file}}, {{row}} (the row's file and 0-based row number where
 --   the engine knows them; Trino: the table's "$path" and NULL), {{order_key}} (NULL when the row
---   has an order id, else a value unique to the row), {{customer_id}}, {{customer_bad}},
+--   has an order id, else a value unique to the row), {{customer_id}}, {{customer_key}} (equal
+--   for two rows exactly when their customer_id is: the typed id where grouping by it is faster
+--   than by its text, else customer_id), {{customer_bad}},
 --   {{order_id}}, {{ts_null}}, {{ts_bad}}, {{day}}, {{amount_null}}, {{amount_bad}},
 --   {{amount_minor}}, {{cost_minor}}, {{raw_customer_id}}, {{raw_order_id}}, {{raw_timestamp}},
 --   {{raw_amount}}, {{tz_join}}
--- output: file VARCHAR, row BIGINT, customer_id VARCHAR, order_id VARCHAR, order_key VARCHAR,
+-- output: file VARCHAR, row BIGINT, customer_id VARCHAR, customer_key, order_id VARCHAR, order_key VARCHAR,
 --   day INTEGER, amount_minor BIGINT, cost_minor BIGINT, reason VARCHAR (NULL for a usable row),
 --   status VARCHAR ('used' | 'after_as_of' | 'before_window' | 'rejected'), raw_* VARCHAR
 -- Rejection reasons are checked in this order; the first that applies is the row's reason.
@@ -21,6 +23,7 @@ WITH typed AS (
         {{file}} AS file,
         {{row}} AS row,
         {{customer_id}} AS customer_id,
+        {{customer_key}} AS customer_key,
         {{customer_bad}} AS customer_bad,
         {{order_id}} AS order_id,
         {{order_key}} AS order_key,

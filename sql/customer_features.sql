@@ -1,7 +1,8 @@
 -- name: customer_features
 -- grain: one row per customer with at least one used row, ordered by customer_id (byte order)
 -- parameters: those of classified_rows.sql, which {{classified_rows}} expands to, and
---   $purchase_floor BIGINT
+--   $purchase_floor BIGINT; {{customer_text}} is customer_id as an expression over customer_key
+-- Rows group by customer_key (classified_rows): the text of the id is made once per customer.
 -- output (the feature table of analytics/feature, money in integer minor units):
 --   customer_id VARCHAR, first_purchase INTEGER, last_purchase INTEGER (NULL: no purchase),
 --   frequency, orders, rows, purchase_days, monetary, purchase_value, first_day_value,
@@ -19,18 +20,18 @@ WITH classified AS (
 ),
 orders AS (
     SELECT
-        customer_id,
+        customer_key,
         min(day) AS day,
         sum(amount_minor) AS net,
         sum(cost_minor) AS cost,
         count(*) AS rows
     FROM classified
     WHERE status = 'used'
-    GROUP BY customer_id, order_id, order_key
+    GROUP BY customer_key, order_id, order_key
 ),
 days AS (
     SELECT
-        customer_id,
+        customer_key,
         day,
         count(*) FILTER (WHERE net > $purchase_floor) AS purchases,
         coalesce(sum(net) FILTER (WHERE net > $purchase_floor), 0) AS purchase_value,
@@ -39,11 +40,11 @@ days AS (
         sum(net) AS net,
         sum(cost) AS cost
     FROM orders
-    GROUP BY customer_id, day
+    GROUP BY customer_key, day
 ),
 customers AS (
     SELECT
-        customer_id,
+        customer_key,
         min(day) FILTER (WHERE purchases > 0) AS first_purchase,
         max(day) FILTER (WHERE purchases > 0) AS last_purchase,
         sum(purchases) AS frequency,
@@ -55,10 +56,10 @@ customers AS (
         min_by(purchase_value, day) FILTER (WHERE purchases > 0) AS first_day_value,
         sum(cost) AS cost
     FROM days
-    GROUP BY customer_id
+    GROUP BY customer_key
 )
 SELECT
-    customer_id,
+    {{customer_text}} AS customer_id,
     CAST(first_purchase AS INTEGER) AS first_purchase,
     CAST(last_purchase AS INTEGER) AS last_purchase,
     CAST(frequency AS BIGINT) AS frequency,

@@ -124,6 +124,7 @@ func open(req engine.Request) (*sql.DB, error) {
 type query struct {
 	conn          *sql.Conn
 	classified    string
+	customerText  string // customer_features' {{customer_text}} (keyExprs)
 	args          []any
 	purchaseFloor int64 // a purchase has net > purchaseFloor
 }
@@ -143,6 +144,8 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 	}
 
 	vars["customer_id"], vars["customer_bad"], vars["raw_customer_id"] = idExprs(cols["customer_id"])
+	var customerText string
+	vars["customer_key"], customerText = keyExprs(cols["customer_id"])
 	if oc, ok := cols["order_id"]; ok {
 		vars["order_id"] = quoteIdent(oc.Name)
 		vars["raw_order_id"] = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(oc.Name))
@@ -190,9 +193,10 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 	}
 	args = append(args, sql.Named("as_of_day", req.AsOfDay), sql.Named("start_day", start))
 	q := &query{
-		conn:       conn,
-		classified: sqltext.Expand(sqltext.Statement("classified_rows"), vars),
-		args:       args,
+		conn:         conn,
+		classified:   sqltext.Expand(sqltext.Statement("classified_rows"), vars),
+		customerText: customerText,
+		args:         args,
 	}
 	if req.ZeroNetIsPurchase {
 		q.purchaseFloor = -1
@@ -201,7 +205,11 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 }
 
 func (q *query) statement(name string) string {
-	return sqltext.Expand(sqltext.Statement(name), map[string]string{"classified_rows": q.classified})
+	vars := map[string]string{"classified_rows": q.classified}
+	if name == "customer_features" {
+		vars["customer_text"] = q.customerText
+	}
+	return sqltext.Expand(sqltext.Statement(name), vars)
 }
 
 func (q *query) counts(ctx context.Context) (engine.Counts, error) {

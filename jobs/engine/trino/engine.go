@@ -225,6 +225,7 @@ func (e *Engine) newQuery(ctx context.Context, db *sql.DB, cols map[string]input
 	}
 
 	vars["customer_id"], vars["customer_bad"], vars["raw_customer_id"] = idExprs(cols[input.RoleCustomerID])
+	vars["customer_key"] = vars["customer_id"] // Trino groups by the id's text
 	if oc, ok := cols[input.RoleOrderID]; ok {
 		vars["order_id"] = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(oc.Name))
 		vars["raw_order_id"] = rawExpr(oc)
@@ -279,7 +280,11 @@ func (e *Engine) hasPath(ctx context.Context, db *sql.DB) bool {
 
 // text returns statement name over classified_rows, its parameters still named.
 func (q *query) text(name string) string {
-	return sqltext.Expand(sqltext.Statement(name), map[string]string{"classified_rows": q.classified})
+	vars := map[string]string{"classified_rows": q.classified}
+	if name == "customer_features" {
+		vars["customer_text"] = "customer_key"
+	}
+	return sqltext.Expand(sqltext.Statement(name), vars)
 }
 
 // run binds the named parameters of statement name and runs it.
