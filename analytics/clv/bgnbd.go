@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mathext"
+
+	"github.com/rfmjob/rfm/analytics/internal/par"
 )
 
 // PurchaseModel predicts a customer's purchases from their calibration History. BGNBD and
@@ -202,9 +204,9 @@ func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
 		o.invAT[k] = 1 / (alpha + t)
 	}
 	lnA := math.Log(a)
-	// The groups' terms are summed in fixed chunks on every core (sumChunks): the same bits
+	// The groups' terms are summed in fixed chunks on every core (par.Sums): the same bits
 	// whatever the core count.
-	sums := sumChunks(len(o.groups), 5, func(lo, hi int, acc []float64) {
+	sums := par.Sums(len(o.groups), sumChunk, 5, func(lo, hi int, acc []float64) {
 		var ll, dr, dalpha, da, db float64
 		for _, g := range o.groups[lo:hi] {
 			rx := r + g.x

@@ -132,3 +132,7 @@ func lgamma(x float64) float64 {
 	v, _ := math.Lgamma(x)
 	return v
 }
+
+// sumChunk is the number of cohorts in one unit of parallel work (par.Chunks, par.Sums): a
+// fixed size, so sums are the same bits on any number of cores.
+const sumChunk = 1 << 14

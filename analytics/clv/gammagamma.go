@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mathext"
+
+	"github.com/rfmjob/rfm/analytics/internal/par"
 )
 
 // GammaGamma holds the parameters of the Gamma-Gamma spend model: a customer's transaction
@@ -103,8 +105,8 @@ func (o *gammaGammaObjective) value(logParams, grad []float64) float64 {
 		dq += o.total * (lnGamma - mathext.Digamma(q))
 		dgamma += o.total * q / gamma
 	}
-	// The groups' terms are summed in fixed chunks on every core (sumChunks).
-	sums := sumChunks(len(o.groups), 4, func(lo, hi int, acc []float64) {
+	// The groups' terms are summed in fixed chunks on every core (par.Sums).
+	sums := par.Sums(len(o.groups), sumChunk, 4, func(lo, hi int, acc []float64) {
 		var ll, dp, dq, dgamma float64
 		for _, g := range o.groups[lo:hi] {
 			lnSum := math.Log(gamma + g.x*g.m)

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
+
+	"github.com/rfmjob/rfm/analytics/internal/par"
 )
 
 // ScoreConfig sets the horizon and the money terms of the per-customer predictions. Its zero
@@ -117,28 +116,16 @@ func Score(s *Summary, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfi
 	predictions := make([]prediction, len(groups))
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
-	const chunk = 4096
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), (len(groups)+chunk-1)/chunk)) {
-		wg.Go(func() {
-			for {
-				lo := int(next.Add(chunk) - chunk)
-				if lo >= len(groups) {
-					return
-				}
-				for g := lo; g < min(lo+chunk, len(groups)); g++ {
-					h := groups[g].History
-					predictions[g] = prediction{
-						pAlive:     purchases.PAlive(h),
-						purchases:  purchases.ExpectedPurchases(h, cfg.Horizon),
-						discounted: discountedPurchases(purchases, h, steps),
-					}
-				}
+	par.Chunks(len(groups), sumChunk, 0, func(_, lo, hi int) {
+		for g := lo; g < hi; g++ {
+			h := groups[g].History
+			predictions[g] = prediction{
+				pAlive:     purchases.PAlive(h),
+				purchases:  purchases.ExpectedPurchases(h, cfg.Horizon),
+				discounted: discountedPurchases(purchases, h, steps),
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	for i, g := range index {
 		if g < 0 {
 			continue

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"runtime"
-	"sync"
 
 	"github.com/rfmjob/rfm/analytics/feature"
+	"github.com/rfmjob/rfm/analytics/internal/par"
 	"github.com/rfmjob/rfm/analytics/profit"
 )
 
@@ -147,23 +146,20 @@ func (a *assigner) rank() {
 	}
 }
 
+// positionChunk is the number of rank positions a goroutine takes at a time (a variable so
+// that tests can compare splits).
+var positionChunk = 1 << 16
+
 // positions calls f over consecutive ranges of rank positions [lo, hi) covering a.order, on
-// up to GOMAXPROCS goroutines, each range with its own reason writer. f must write only the
-// rows of its positions (distinct rows: a.order is a permutation), so the result does not
-// depend on the split.
+// the cores (par.Chunks), each range with its own reason writer. f must write only the rows of
+// its positions (distinct rows: a.order is a permutation), so the result does not depend on
+// the split.
 func (a *assigner) positions(f func(lo, hi int, w *reasonWriter)) {
-	n := len(a.order)
-	parts := max(1, min(runtime.GOMAXPROCS(0), n/(1<<14)))
-	var wg sync.WaitGroup
-	for p := range parts {
-		lo, hi := n*p/parts, n*(p+1)/parts
-		wg.Go(func() {
-			w := newReasonWriter(a.r.Reason)
-			f(lo, hi, w)
-			w.flush()
-		})
-	}
-	wg.Wait()
+	par.Chunks(len(a.order), positionChunk, 0, func(_, lo, hi int) {
+		w := newReasonWriter(a.r.Reason)
+		f(lo, hi, w)
+		w.flush()
+	})
 }
 
 // setTier records customer i's tier; its reason goes to a.reasons.
