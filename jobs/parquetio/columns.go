@@ -84,20 +84,17 @@ func Float64(name string, v []float64) Column {
 
 // OptionalFloat64 is a DOUBLE column, null where valid(i) is false.
 func OptionalFloat64(name string, v []float64, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Leaf(parquet.DoubleType)), optional(func(i int) parquet.Value {
-		if !valid(i) {
-			return parquet.Value{}
-		}
-		return parquet.DoubleValue(v[i])
-	})}
+	return OptionalFloat64Func(name, func(i int) (float64, bool) { return v[i], valid(i) })
 }
 
 // Money is a DECIMAL(18, scale) column of minor units.
 func Money(name string, v []int64, scale int) Column {
 	c := Int64(name, v)
-	c.node = parquet.Decimal(scale, 18, parquet.Int64Type)
+	c.node = moneyNode(scale)
 	return c
 }
+
+func moneyNode(scale int) parquet.Node { return parquet.Decimal(scale, 18, parquet.Int64Type) }
 
 // Date is a DATE column of days since 1970-01-01; feature.NoDate is null.
 func Date(name string, v []int32) Column {
@@ -165,29 +162,24 @@ func Key(name string, v []string) Column {
 // null: a dictionary of a million customer ids would cost a hash insert per row and then be
 // abandoned for plain encoding once it outgrows its page.
 func OptionalKey(name string, v []string) Column {
-	return Column{name, parquet.Optional(parquet.String()), optional(func(i int) parquet.Value {
-		if v[i] == "" {
-			return parquet.Value{}
-		}
-		return parquet.ByteArrayValue(unsafeBytes(v[i]))
-	})}
+	return OptionalKeyFunc(name, func(i int) (string, bool) { return v[i], v[i] != "" })
 }
+
+// dictString is the node of the dictionary-encoded UTF-8 columns.
+func dictString() parquet.Node { return parquet.Encoded(parquet.String(), &parquet.RLEDictionary) }
 
 // String is a dictionary-encoded UTF-8 column.
 func String(name string, v []string) Column {
 	c := Key(name, v)
-	c.node = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+	c.node = dictString()
 	return c
 }
 
 // OptionalString is a dictionary-encoded UTF-8 column with "" written as null.
 func OptionalString(name string, v []string) Column {
-	return Column{name, parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary)), optional(func(i int) parquet.Value {
-		if v[i] == "" {
-			return parquet.Value{}
-		}
-		return parquet.ByteArrayValue(unsafeBytes(v[i]))
-	})}
+	c := OptionalKey(name, v)
+	c.node = parquet.Optional(dictString())
+	return c
 }
 
 // The Func columns compute row i's value when it is written instead of reading a slice: long
@@ -196,7 +188,7 @@ func OptionalString(name string, v []string) Column {
 
 // StringFunc is a dictionary-encoded UTF-8 column of few distinct values.
 func StringFunc(name string, get func(i int) string) Column {
-	return Column{name, parquet.Encoded(parquet.String(), &parquet.RLEDictionary), required(func(i int) parquet.Value {
+	return Column{name, dictString(), required(func(i int) parquet.Value {
 		return parquet.ByteArrayValue(unsafeBytes(get(i)))
 	})}
 }
@@ -226,9 +218,7 @@ func OptionalFloat64Func(name string, get func(i int) (v float64, ok bool)) Colu
 
 // MoneyFunc is a DECIMAL(18, scale) column of minor units.
 func MoneyFunc(name string, scale int, get func(i int) int64) Column {
-	return Column{name, parquet.Decimal(scale, 18, parquet.Int64Type), required(func(i int) parquet.Value {
-		return parquet.Int64Value(get(i))
-	})}
+	return Column{name, moneyNode(scale), required(func(i int) parquet.Value { return parquet.Int64Value(get(i)) })}
 }
 
 // unsafeBytes views s as bytes without copying; the writer copies values it keeps.
