@@ -378,3 +378,23 @@ func TestFitSample(t *testing.T) {
 		t.Errorf("FitSample 10: got %v, want ErrOptions", err)
 	}
 }
+
+// TestFitSampleFallsBack checks that a sample with too few distinct rows for K falls back to
+// fitting every row: 100K points, all at the origin but one, sampled down to 1,000 rows that
+// miss the outlier (seed chosen so), still give K = 2 with the outlier alone.
+func TestFitSampleFallsBack(t *testing.T) {
+	const n = 100_000
+	x := make([]float64, 2*n)
+	x[2*77_777], x[2*77_777+1] = 10, 10
+	rows := sampleRows(n, 1000, rand.New(rand.NewPCG(4, fitSampleStream)))
+	if slices.Contains(rows, 77_777) {
+		t.Fatal("the seeded sample holds the outlier; pick another seed")
+	}
+	m, err := Fit(mat.NewDense(n, 2, x), Options{K: 2, Seed: 4, FitSample: 1000})
+	if err != nil {
+		t.Fatalf("got %v, want the fit on every row", err)
+	}
+	if m.Sizes[0]+m.Sizes[1] != n || min(m.Sizes[0], m.Sizes[1]) != 1 || m.Inertia != 0 {
+		t.Errorf("sizes %v, inertia %v: want the outlier alone, inertia 0", m.Sizes, m.Inertia)
+	}
+}
