@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -68,4 +69,32 @@ func BenchmarkFit(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkFitSampleAgreement times the default sampled fit on 1M customers and reports how
+// far it lands from the fit on every row: the worst centroid distance (standard deviations),
+// the adjusted Rand index of the labels and the inertia excess (%).
+func BenchmarkFitSampleAgreement(b *testing.B) {
+	f := customers(1_000_000, 9)
+	full, err := Cluster(f, FeatureMonetary, Options{K: 6, Seed: 1, FitSample: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var smp *Result
+	for b.Loop() {
+		if smp, err = Cluster(f, FeatureMonetary, Options{K: 6, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	worst := 0.0
+	for j := range smp.Model.K {
+		d := math.Inf(1)
+		for l := range full.Model.K {
+			d = min(d, math.Sqrt(sqDist(smp.Model.Centroid(j), full.Model.Centroid(l))))
+		}
+		worst = max(worst, d)
+	}
+	b.ReportMetric(worst, "sd-apart")
+	b.ReportMetric(AdjustedRandIndex(toInts(smp.Model.Labels), toInts(full.Model.Labels)), "ARI")
+	b.ReportMetric(100*(smp.Model.Inertia/full.Model.Inertia-1), "%inertia")
 }
