@@ -28,8 +28,8 @@ func idExprs(c input.Column) (id, bad, raw string) {
 	raw = fmt.Sprintf("CAST(%s AS VARCHAR)", q)
 	switch {
 	case isFloat(c.Kind):
-		ok := fmt.Sprintf("(isfinite(%[1]s) AND %[1]s = trunc(%[1]s) AND abs(%[1]s) < 9.2e18)", q)
-		id = fmt.Sprintf("CASE WHEN %s THEN CAST(CAST(%s AS BIGINT) AS VARCHAR) END", ok, q)
+		ok, key := floatID(q)
+		id = fmt.Sprintf("CAST(%s AS VARCHAR)", key)
 		bad = fmt.Sprintf("(%s IS NOT NULL AND NOT %s)", q, ok)
 	case isInt(c.Kind):
 		id, bad = raw, "false"
@@ -47,12 +47,19 @@ func keyExprs(c input.Column) (key, text string) {
 	q := quoteIdent(c.Name)
 	switch {
 	case isFloat(c.Kind):
-		ok := fmt.Sprintf("(isfinite(%[1]s) AND %[1]s = trunc(%[1]s) AND abs(%[1]s) < 9.2e18)", q)
-		return fmt.Sprintf("CASE WHEN %s THEN CAST(%s AS BIGINT) END", ok, q), "CAST(customer_key AS VARCHAR)"
+		_, key := floatID(q)
+		return key, "CAST(customer_key AS VARCHAR)"
 	case isInt(c.Kind):
 		return q, "CAST(customer_key AS VARCHAR)"
 	}
 	return q, "customer_key"
+}
+
+// floatID says whether the floating id q is usable (finite, integral, within BIGINT), and
+// returns it as BIGINT, NULL when null or unusable.
+func floatID(q string) (ok, key string) {
+	ok = fmt.Sprintf("(isfinite(%[1]s) AND %[1]s = trunc(%[1]s) AND abs(%[1]s) < 9.2e18)", q)
+	return ok, fmt.Sprintf("CASE WHEN %s THEN CAST(%s AS BIGINT) END", ok, q)
 }
 
 // microsExpr returns microseconds since the epoch (UTC) of a timestamp-like column, NULL when
