@@ -63,13 +63,21 @@ func (s ScheduleConfig) Normalized(window string) ScheduleConfig {
 // Validate reports every problem of a normalized schedule section at once.
 func (s ScheduleConfig) Validate() error {
 	var errs []error
+	loc, tzErr := time.LoadLocation(s.Timezone)
+	if tzErr != nil {
+		loc = time.UTC // the expression is still checked, and the zone reported once below
+	}
 	if strings.TrimSpace(s.Cron) == "" {
 		errs = append(errs, errors.New("schedule.cron is required, e.g. \"0 2 * * *\" for 02:00 every day"))
-	} else if _, err := s.Cadence(); err != nil {
-		errs = append(errs, fmt.Errorf("schedule.cron: %v", errors.Unwrap(err)))
+	} else if _, err := s.cadence(loc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), ErrConfig.Error()+": ")
+		if !strings.HasPrefix(msg, "schedule.cron") {
+			msg = "schedule.cron: " + msg
+		}
+		errs = append(errs, errors.New(msg))
 	}
-	if _, err := time.LoadLocation(s.Timezone); err != nil {
-		errs = append(errs, fmt.Errorf("schedule.timezone %q: %v", s.Timezone, err))
+	if tzErr != nil {
+		errs = append(errs, fmt.Errorf("schedule.timezone %q: %v", s.Timezone, tzErr))
 	}
 	switch s.CatchUp {
 	case "none", "latest", "all":
@@ -94,6 +102,11 @@ func (s ScheduleConfig) Cadence() (*Cadence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: schedule.timezone %q: %v", ErrConfig, s.Timezone, err)
 	}
+	return s.cadence(loc)
+}
+
+// cadence reads Cron in loc; it must be a cron expression, not day, week or month.
+func (s ScheduleConfig) cadence(loc *time.Location) (*Cadence, error) {
 	c, err := ParseCadence(s.Cron, loc)
 	if err != nil {
 		return nil, err

@@ -267,8 +267,17 @@ func TestScheduleConfigValidate(t *testing.T) {
 	if err := (ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron is required") {
 		t.Errorf("empty cron: got %v, want 'schedule.cron is required'", err)
 	}
-	if err := (ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil {
-		t.Error("cadence day accepted as a cron schedule")
+	if err := (ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
+		t.Errorf("cadence day: got %v, want 'needs a cron expression'", err)
+	}
+	// The cron message says what is wrong with the expression, not just that it is wrong.
+	if err := (ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron: cadence "0 2 * *" is not day, week, month or a cron expression`) {
+		t.Errorf("bad cron: got %v, want the expression and the parser's reason", err)
+	}
+	// A bad time zone is reported once, as the time zone's problem, not the expression's.
+	if err := (ScheduleConfig{Cron: "0 2 * * *", Timezone: "Mars/Olympus"}).Normalized("").Validate(); err == nil ||
+		strings.Contains(err.Error(), "schedule.cron") || strings.Count(err.Error(), "Mars/Olympus") != 2 {
+		t.Errorf("bad time zone: got %v, want one schedule.timezone message and none about schedule.cron", err)
 	}
 	n := (ScheduleConfig{Cron: "@daily"}).Normalized("Europe/Paris")
 	if n.Timezone != "Europe/Paris" || n.CatchUp != "latest" || *n.Retries != 3 || n.RetryDelay != "1m0s" {
