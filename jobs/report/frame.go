@@ -32,22 +32,16 @@ func (f *Frame) Len() int {
 
 // SetNumbers adds (or replaces) a numeric column; it panics if v has the wrong length.
 func (f *Frame) SetNumbers(name string, v []float64) *Frame {
-	if len(v) != f.n {
-		panic(fmt.Sprintf("report: column %q has %d values, frame has %d rows", name, len(v), f.n))
-	}
+	f.note(name, len(v))
 	delete(f.strs, name)
-	f.note(name)
 	f.nums[name] = v
 	return f
 }
 
 // SetStrings adds (or replaces) a string column; it panics if v has the wrong length.
 func (f *Frame) SetStrings(name string, v []string) *Frame {
-	if len(v) != f.n {
-		panic(fmt.Sprintf("report: column %q has %d values, frame has %d rows", name, len(v), f.n))
-	}
+	f.note(name, len(v))
 	delete(f.nums, name)
-	f.note(name)
 	f.strs[name] = v
 	return f
 }
@@ -80,7 +74,12 @@ func (f *Frame) Columns() []string {
 	return append([]string(nil), f.order...)
 }
 
-func (f *Frame) note(name string) {
+// note checks the length of a column about to be set and records its name in the order when
+// the frame has no column of that name yet, of either kind.
+func (f *Frame) note(name string, n int) {
+	if n != f.n {
+		panic(fmt.Sprintf("report: column %q has %d values, frame has %d rows", name, n, f.n))
+	}
 	_, isNum := f.nums[name]
 	_, isStr := f.strs[name]
 	if !isNum && !isStr {
