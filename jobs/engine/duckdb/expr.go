@@ -90,24 +90,11 @@ func microsExpr(c input.Column) (us, bad string) {
 func moneyExprs(c input.Column, scale int) (minor, bad string) {
 	q := quoteIdent(c.Name)
 	factor := pow10(scale)
-	// Integers, and decimals of at most 18 digits and at most scale decimals, need no
-	// rounding: |amount| ≤ 9e15/10^scale (an exact literal) ⟺ |minor| ≤ 9e15, and the product
-	// is then exact in BIGINT. This avoids DECIMAL(38)/HUGEINT arithmetic on every row, which
-	// made the money expression 3.7 s of 20M rows against 0.14 s.
-	if isInt(c.Kind) || c.Kind == input.KindDecimal && c.Precision <= 18 && c.Scale <= scale {
-		bound := "9" + strings.Repeat("0", 15-scale)
-		in := fmt.Sprintf("(%s BETWEEN -%s AND %s)", q, bound, bound)
-		scaled := fmt.Sprintf("CAST(%s * %s AS BIGINT)", q, factor) // DECIMAL × INTEGER: exact
-		if isInt(c.Kind) {
-			scaled = fmt.Sprintf("(CAST(%s AS BIGINT) * %s)", q, factor) // widen first: INT32 × 100 overflows
-		}
-		return fmt.Sprintf("CASE WHEN %s THEN %s END", in, scaled), fmt.Sprintf("coalesce(NOT %s, false)", in)
-	}
 	switch {
 	case isInt(c.Kind):
-		x := fmt.Sprintf("(CAST(%s AS HUGEINT) * %s)", q, factor)
-		return fmt.Sprintf("CASE WHEN abs(%[1]s) <= %[2]s THEN CAST(%[1]s AS BIGINT) END", x, maxMinor),
-			fmt.Sprintf("coalesce(abs(%s) > %s, false)", x, maxMinor)
+		return exactMinor(q, scale, fmt.Sprintf("(CAST(%s AS BIGINT) * %s)", q, factor)) // widen first: INT32 × 100 overflows
+	case c.Kind == input.KindDecimal && c.Precision <= 18 && c.Scale <= scale:
+		return exactMinor(q, scale, fmt.Sprintf("CAST(%s * %s AS BIGINT)", q, factor)) // DECIMAL × INTEGER: exact
 	case c.Kind == input.KindDecimal:
 		x := fmt.Sprintf("(CAST(%s AS DECIMAL(38,%d)) * %s)", q, scale, factor)
 		return fmt.Sprintf("CASE WHEN abs(%[1]s) <= %[2]s THEN CAST(%[1]s AS BIGINT) END", x, maxMinor),
@@ -115,6 +102,17 @@ func moneyExprs(c input.Column, scale int) (minor, bad string) {
 	default:
 		return floatMinor(fmt.Sprintf("CAST(%s AS DOUBLE)", q), scale)
 	}
+}
+
+// exactMinor bounds an integer column, or a decimal one of at most 18 digits and at most scale
+// decimals, whose value q scaled to minor units (scaled) needs no rounding: |q| ≤ 9e15/10^scale
+// (an exact literal) ⟺ |minor| ≤ 9e15, and the product is then exact in BIGINT. This avoids
+// DECIMAL(38)/HUGEINT arithmetic on every row, which made the money expression 3.7 s of 20M
+// rows against 0.14 s.
+func exactMinor(q string, scale int, scaled string) (minor, bad string) {
+	bound := "9" + strings.Repeat("0", 15-scale)
+	in := fmt.Sprintf("(%s BETWEEN -%s AND %s)", q, bound, bound)
+	return fmt.Sprintf("CASE WHEN %s THEN %s END", in, scaled), fmt.Sprintf("coalesce(NOT %s, false)", in)
 }
 
 // productExprs computes quantity × unit_price in DOUBLE, then scales and rounds, in exactly the
