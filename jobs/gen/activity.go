@@ -2,12 +2,10 @@ package gen
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
 )
 
 // Activities of the synthetic activity table, with the unit of their quantity.
@@ -51,57 +49,22 @@ type stringActivityRow struct {
 //     travel expenses as direct cost) after about one order in five;
 //   - every customer gets a marketing touch about every 45 days from its first order to the
 //     end of the data, lapsed or not, as mailing lists do.
-func WriteActivityFile(path string, opt Options, maxRows int) (err error) {
+func WriteActivityFile(path string, opt Options, maxRows int) error {
 	if err := opt.normalize(); err != nil {
 		return err
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+	return create(path, func(f io.Writer) error {
+		a := newActivityGenerator(opt, maxRows)
+		if !opt.StringIDs {
+			return writeRows(f, opt, a.run)
 		}
-	}()
-	wopts := []parquet.WriterOption{parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(int64(opt.RowGroupRows)), parquet.CreatedBy("rfm gen", "", "")}
-	var write func([]ActivityRow) error
-	var closeW func() error
-	if opt.StringIDs {
-		w := parquet.NewGenericWriter[stringActivityRow](f, wopts...)
-		conv := make([]stringActivityRow, 0, 8192)
-		write = func(rows []ActivityRow) error {
-			conv = conv[:0]
-			for _, r := range rows {
-				conv = append(conv, stringActivityRow{fmt.Sprintf("C%07d", r.CustomerID), r.TS, r.Activity, r.Quantity, r.Cost})
-			}
-			_, err := w.Write(conv)
-			return err
-		}
-		closeW = w.Close
-	} else {
-		w := parquet.NewGenericWriter[ActivityRow](f, wopts...)
-		write = func(rows []ActivityRow) error { _, err := w.Write(rows); return err }
-		closeW = w.Close
-	}
-	a := newActivityGenerator(opt, maxRows)
-	buf := make([]ActivityRow, 0, 8192)
-	err = a.run(func(r ActivityRow) error {
-		buf = append(buf, r)
-		if len(buf) == cap(buf) {
-			err := write(buf)
-			buf = buf[:0]
-			return err
-		}
-		return nil
+		ids := stringIDs(opt.Customers)
+		return writeRows(f, opt, func(put func(stringActivityRow) error) error {
+			return a.run(func(r ActivityRow) error {
+				return put(stringActivityRow{ids[r.CustomerID-1], r.TS, r.Activity, r.Quantity, r.Cost})
+			})
+		})
 	})
-	if err == nil {
-		err = write(buf)
-	}
-	if err == nil {
-		err = closeW()
-	}
-	return err
 }
 
 // activityGenerator replays the transaction generator and derives activities from its orders,

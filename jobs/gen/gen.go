@@ -103,10 +103,46 @@ type customer struct {
 }
 
 // WriteFile writes the data set to path (the file is created or truncated).
-func WriteFile(path string, opt Options) (err error) {
+func WriteFile(path string, opt Options) error {
 	if err := opt.normalize(); err != nil {
 		return err
 	}
+	return create(path, func(f io.Writer) error {
+		g := newGenerator(opt)
+		switch {
+		case opt.StringIDs:
+			ids := stringIDs(opt.Customers)
+			return writeRows(f, opt, func(put func(stringRow) error) error {
+				return g.run(func(r *Row, _, _ bool) error {
+					return put(stringRow{ids[r.CustomerID-1], r.OrderID, r.TS, r.Amount, r.Cost})
+				})
+			})
+		case opt.BadRowShare > 0:
+			return writeRows(f, opt, func(put func(nullableRow) error) error {
+				return g.run(func(r *Row, nullCustomer, nullAmount bool) error {
+					nr := nullableRow{OrderID: r.OrderID, TS: r.TS, Cost: r.Cost}
+					if !nullCustomer {
+						id := r.CustomerID
+						nr.CustomerID = &id
+					}
+					if !nullAmount {
+						a := r.Amount
+						nr.Amount = &a
+					}
+					return put(nr)
+				})
+			})
+		default:
+			return writeRows(f, opt, func(put func(Row) error) error {
+				return g.run(func(r *Row, _, _ bool) error { return put(*r) })
+			})
+		}
+	})
+}
+
+// create creates (or truncates) path and writes it with write, returning write's error, else
+// the close's.
+func create(path string, write func(io.Writer) error) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -116,42 +152,24 @@ func WriteFile(path string, opt Options) (err error) {
 			err = cerr
 		}
 	}()
-	g := newGenerator(opt)
-	wopts := []parquet.WriterOption{parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(int64(opt.RowGroupRows)), parquet.CreatedBy("rfm gen", "", "")}
-	switch {
-	case opt.StringIDs:
-		ids := make([]string, opt.Customers)
-		for i := range ids {
-			ids[i] = fmt.Sprintf("C%07d", i+1)
-		}
-		err = writeRows(f, wopts, g, func(r *Row, _, _ bool) stringRow {
-			return stringRow{ids[r.CustomerID-1], r.OrderID, r.TS, r.Amount, r.Cost}
-		})
-	case opt.BadRowShare > 0:
-		err = writeRows(f, wopts, g, func(r *Row, nullCustomer, nullAmount bool) nullableRow {
-			nr := nullableRow{OrderID: r.OrderID, TS: r.TS, Cost: r.Cost}
-			if !nullCustomer {
-				id := r.CustomerID
-				nr.CustomerID = &id
-			}
-			if !nullAmount {
-				a := r.Amount
-				nr.Amount = &a
-			}
-			return nr
-		})
-	default:
-		err = writeRows(f, wopts, g, func(r *Row, _, _ bool) Row { return *r })
-	}
-	return err
+	return write(f)
 }
 
-// writeRows runs the generator and writes its rows, converted to T, in batches.
-func writeRows[T any](f io.Writer, wopts []parquet.WriterOption, g *generator, convert func(r *Row, nullCustomer, nullAmount bool) T) error {
-	w := parquet.NewGenericWriter[T](f, wopts...)
+// stringIDs are the customer ids of Options.StringIDs: "C0000001" for customer 1, and so on.
+func stringIDs(customers int) []string {
+	ids := make([]string, customers)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("C%07d", i+1)
+	}
+	return ids
+}
+
+// writeRows writes the rows produce puts, in batches, as one Parquet file.
+func writeRows[T any](f io.Writer, opt Options, produce func(put func(T) error) error) error {
+	w := parquet.NewGenericWriter[T](f, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(int64(opt.RowGroupRows)), parquet.CreatedBy("rfm gen", "", ""))
 	buf := make([]T, 0, 8192)
-	err := g.run(func(r *Row, nullCustomer, nullAmount bool) error {
-		buf = append(buf, convert(r, nullCustomer, nullAmount))
+	err := produce(func(r T) error {
+		buf = append(buf, r)
 		if len(buf) == cap(buf) {
 			_, err := w.Write(buf)
 			buf = buf[:0]
