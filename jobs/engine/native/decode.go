@@ -44,11 +44,10 @@ type columnReader struct {
 	dense    []int64            // the converted values of the page or dictionary
 	denseSt  []uint8
 	denseBad bool // some denseSt is not stateOK
-	row, j   int  // next row of the page, next dense value of the page
 }
 
 func (cr *columnReader) open(chunk parquet.ColumnChunk, col input.Column, conv converter) {
-	cr.c, cr.conv, cr.dict, cr.row, cr.j = newCursor(chunk, col), conv, nil, 0, 0
+	cr.c, cr.conv, cr.dict = newCursor(chunk, col), conv, nil
 }
 
 func (cr *columnReader) close() {
@@ -58,7 +57,8 @@ func (cr *columnReader) close() {
 	}
 }
 
-// fill decodes the next rows rows into x.
+// fill decodes the next rows rows into x, keeping its place in the page in the cursor's row
+// and (on pages with definition levels) dense counters.
 func (cr *columnReader) fill(x *vector, rows int) error {
 	c := cr.c
 	x.v = grow(x.v, rows)
@@ -75,11 +75,10 @@ func (cr *columnReader) fill(x *vector, rows int) error {
 		x.state[r] = s
 	}
 	for done := 0; done < rows; {
-		if cr.row >= c.n {
+		if c.row >= c.n {
 			if err := c.readPage(); err != nil {
 				return err
 			}
-			cr.row, cr.j = 0, 0
 			if c.idx == nil || c.dict != cr.dict {
 				n := c.values.n
 				cr.dense, cr.denseSt = grow(cr.dense, n), growBytes(cr.denseSt, n)
@@ -90,19 +89,19 @@ func (cr *columnReader) fill(x *vector, rows int) error {
 			}
 			continue
 		}
-		m := min(rows-done, c.n-cr.row)
+		m := min(rows-done, c.n-c.row)
 		out := x.v[done : done+m]
 		dense, denseSt := cr.dense, cr.denseSt
 		switch {
 		case c.defs == nil && c.idx == nil:
-			copy(out, dense[cr.row:cr.row+m])
+			copy(out, dense[c.row:c.row+m])
 			if cr.denseBad {
-				for r, s := range denseSt[cr.row : cr.row+m] {
+				for r, s := range denseSt[c.row : c.row+m] {
 					setState(done+r, s)
 				}
 			}
 		case c.defs == nil:
-			idx := c.idx[cr.row : cr.row+m]
+			idx := c.idx[c.row : c.row+m]
 			for r, k := range idx {
 				if uint(k) >= uint(len(dense)) {
 					return badIndex(c, k)
@@ -115,27 +114,27 @@ func (cr *columnReader) fill(x *vector, rows int) error {
 				}
 			}
 		default:
-			for r, d := range c.defs[cr.row : cr.row+m] {
+			for r, d := range c.defs[c.row : c.row+m] {
 				if d == 0 {
 					out[r] = 0
 					setState(done+r, stateNull)
 					continue
 				}
-				k := int32(cr.j)
+				k := int32(c.dense)
 				if c.idx != nil {
-					k = c.idx[cr.j]
+					k = c.idx[c.dense]
 					if uint(k) >= uint(len(dense)) {
 						return badIndex(c, k)
 					}
 				}
-				cr.j++
+				c.dense++
 				out[r] = dense[k]
 				if cr.denseBad {
 					setState(done+r, denseSt[k])
 				}
 			}
 		}
-		cr.row += m
+		c.row += m
 		done += m
 	}
 	return nil

@@ -105,7 +105,7 @@ func (c *cursor) next() (bool, error) {
 	if c.idx != nil {
 		c.k = int(c.idx[c.k])
 		if c.k < 0 || c.k >= c.values.n {
-			return false, fmt.Errorf("%w: column %q: dictionary index %d out of range [0,%d)", ErrCorrupt, c.col.Name, c.k, c.values.n)
+			return false, badIndex(c, int32(c.k))
 		}
 	}
 	return true, nil
