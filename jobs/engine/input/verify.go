@@ -1,11 +1,14 @@
 package input
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
@@ -49,12 +52,17 @@ func verifyFile(ctx context.Context, f File) (err error) {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrNotParquet, f.Path, err)
 	}
+	// The roles in file order, so that of two bad columns the same one is reported every run.
+	roles := slices.SortedFunc(maps.Keys(f.Columns), func(a, b string) int {
+		return cmp.Or(cmp.Compare(f.Columns[a].Leaf, f.Columns[b].Leaf), cmp.Compare(a, b))
+	})
 	values := make([]parquet.Value, 4096)
 	var row int64
 	for g, group := range pf.RowGroups() {
 		rg = g
 		chunks := group.ColumnChunks()
-		for role, c := range f.Columns {
+		for _, role := range roles {
+			c := f.Columns[role]
 			if err := ctx.Err(); err != nil {
 				return err
 			}
