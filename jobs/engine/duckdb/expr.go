@@ -18,20 +18,17 @@ func quoteIdent(name string) string {
 // that sums of up to a billion rows cannot overflow int64.
 const maxMinor = "9e15"
 
-func isInt(k input.Kind) bool   { return k == input.KindInt64 || k == input.KindInt32 }
-func isFloat(k input.Kind) bool { return k == input.KindFloat64 || k == input.KindFloat32 }
-
 // idExprs returns the customer id as VARCHAR (NULL when null or unusable), whether the value is
 // present but unusable (a floating id that is not an integer), and its raw text.
 func idExprs(c input.Column) (id, bad, raw string) {
 	q := quoteIdent(c.Name)
 	raw = fmt.Sprintf("CAST(%s AS VARCHAR)", q)
 	switch {
-	case isFloat(c.Kind):
+	case c.Kind.Float():
 		ok, key := floatID(q)
 		id = fmt.Sprintf("CAST(%s AS VARCHAR)", key)
 		bad = fmt.Sprintf("(%s IS NOT NULL AND NOT %s)", q, ok)
-	case isInt(c.Kind):
+	case c.Kind.Integer():
 		id, bad = raw, "false"
 	default:
 		id, bad = q, "false"
@@ -46,10 +43,10 @@ func idExprs(c input.Column) (id, bad, raw string) {
 func keyExprs(c input.Column) (key, text string) {
 	q := quoteIdent(c.Name)
 	switch {
-	case isFloat(c.Kind):
+	case c.Kind.Float():
 		_, key := floatID(q)
 		return key, "CAST(customer_key AS VARCHAR)"
-	case isInt(c.Kind):
+	case c.Kind.Integer():
 		return q, "CAST(customer_key AS VARCHAR)"
 	}
 	return q, "customer_key"
@@ -91,7 +88,7 @@ func moneyExprs(c input.Column, scale int) (minor, bad string) {
 	q := quoteIdent(c.Name)
 	factor := pow10(scale)
 	switch {
-	case isInt(c.Kind):
+	case c.Kind.Integer():
 		return exactMinor(q, scale, fmt.Sprintf("(CAST(%s AS BIGINT) * %s)", q, factor)) // widen first: INT32 × 100 overflows
 	case c.Kind == input.KindDecimal && c.Precision <= 18 && c.Scale <= scale:
 		return exactMinor(q, scale, fmt.Sprintf("CAST(%s * %s AS BIGINT)", q, factor)) // DECIMAL × INTEGER: exact

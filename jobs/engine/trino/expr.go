@@ -30,22 +30,19 @@ func quoteName(parts ...string) string {
 // maxMinor bounds a row's amount in minor units, as in the DuckDB engine.
 const maxMinor = "DOUBLE '9e15'"
 
-func isInt(k input.Kind) bool   { return k == input.KindInt64 || k == input.KindInt32 }
-func isFloat(k input.Kind) bool { return k == input.KindFloat64 || k == input.KindFloat32 }
-
 // idExprs returns the customer id as VARCHAR (NULL when null or unusable), whether a present
 // value is unusable (a floating id that is not an integer), and its raw text.
 func idExprs(c input.Column) (id, bad, raw string) {
 	q := quoteIdent(c.Name)
 	raw = fmt.Sprintf("CAST(%s AS VARCHAR)", q)
 	switch {
-	case isFloat(c.Kind):
+	case c.Kind.Float():
 		x := fmt.Sprintf("CAST(%s AS DOUBLE)", q)
 		ok := fmt.Sprintf("(is_finite(%[1]s) AND %[1]s = truncate(%[1]s) AND abs(%[1]s) < 9.2e18)", x)
 		id = fmt.Sprintf("CASE WHEN %s THEN CAST(CAST(%s AS BIGINT) AS VARCHAR) END", ok, x)
 		bad = fmt.Sprintf("(%s IS NOT NULL AND NOT %s)", q, ok)
 		raw = rawExpr(c)
-	case isInt(c.Kind):
+	case c.Kind.Integer():
 		id, bad = raw, "false"
 	default:
 		id, bad = q, "false"
@@ -58,7 +55,7 @@ func idExprs(c input.Column) (id, bad, raw string) {
 // scientific notation of Trino's CAST ("1.3085E4").
 func rawExpr(c input.Column) string {
 	q := quoteIdent(c.Name)
-	if isFloat(c.Kind) {
+	if c.Kind.Float() {
 		return fmt.Sprintf("CASE WHEN %[1]s IS NOT NULL THEN format('%%s', CAST(%[1]s AS DOUBLE)) END", q)
 	}
 	return fmt.Sprintf("CAST(%s AS VARCHAR)", q)
@@ -102,7 +99,7 @@ func moneyExprs(c input.Column, scale int) (minor, bad string) {
 	q := quoteIdent(c.Name)
 	factor := pow10(scale)
 	switch {
-	case isInt(c.Kind):
+	case c.Kind.Integer():
 		return exactMinor(fmt.Sprintf("(CAST(%s AS DECIMAL(38,0)) * %s)", q, factor))
 	case c.Kind == input.KindDecimal:
 		// The cast to scale decimals rounds half away from zero (HALF_UP on the magnitude).

@@ -13,19 +13,6 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
-// accepted lists the kinds each role accepts, as package input documents for Parquet files.
-var accepted = map[string][]input.Kind{
-	input.RoleCustomerID: {input.KindInt32, input.KindInt64, input.KindFloat32, input.KindFloat64, input.KindString},
-	input.RoleOrderID:    {input.KindInt32, input.KindInt64, input.KindFloat32, input.KindFloat64, input.KindString},
-	input.RoleTimestamp:  {input.KindTimestamp, input.KindDate, input.KindString},
-	input.RoleAmount:     moneyKinds,
-	input.RoleQuantity:   moneyKinds,
-	input.RoleUnitPrice:  moneyKinds,
-	input.RoleCost:       moneyKinds,
-}
-
-var moneyKinds = []input.Kind{input.KindInt32, input.KindInt64, input.KindFloat32, input.KindFloat64, input.KindDecimal}
-
 var decimalType = regexp.MustCompile(`^decimal\((\d+),\s*(\d+)\)$`)
 
 // kindOf maps a Trino type name (information_schema.columns.data_type) to the kind the SQL
@@ -99,7 +86,7 @@ func (e *Engine) columns(ctx context.Context, db *sql.DB, cols engine.Columns) (
 		}
 		c := kindOf(typ)
 		c.Role, c.Name = role, strings.ToLower(name)
-		if !acceptable(role, c.Kind) {
+		if !input.Accepts(role, c.Kind) {
 			problems = append(problems, fmt.Errorf("%w: %s column %q (role %s) is %s", ErrColumnType, e.tableName(), name, role, typ))
 			continue
 		}
@@ -109,13 +96,4 @@ func (e *Engine) columns(ctx context.Context, db *sql.DB, cols engine.Columns) (
 		return nil, errors.Join(problems...)
 	}
 	return out, nil
-}
-
-func acceptable(role string, k input.Kind) bool {
-	for _, a := range accepted[role] {
-		if a == k {
-			return true
-		}
-	}
-	return false
 }
