@@ -143,10 +143,10 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		args = append(args, sql.Named(name, f.Path))
 	}
 
-	vars["customer_id"], vars["customer_bad"], vars["raw_customer_id"] = idExprs(cols["customer_id"])
+	vars["customer_id"], vars["customer_bad"], vars["raw_customer_id"] = idExprs(cols[input.RoleCustomerID])
 	var customerText string
-	vars["customer_key"], customerText = keyExprs(cols["customer_id"])
-	if oc, ok := cols["order_id"]; ok {
+	vars["customer_key"], customerText = keyExprs(cols[input.RoleCustomerID])
+	if oc, ok := cols[input.RoleOrderID]; ok {
 		vars["order_id"] = quoteIdent(oc.Name)
 		vars["raw_order_id"] = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(oc.Name))
 	} else {
@@ -156,7 +156,7 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		vars[k] = v
 	}
 
-	tc := cols["timestamp"]
+	tc := cols[input.RoleTimestamp]
 	us, tsBad := microsExpr(tc)
 	vars["ts_null"] = fmt.Sprintf("(%s IS NULL)", quoteIdent(tc.Name))
 	vars["ts_bad"] = tsBad
@@ -170,19 +170,19 @@ func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engin
 		vars["day"] = fmt.Sprintf("CAST(floor((%s + coalesce(tz.offset_us, 0)) / 86400000000.0) AS INTEGER)", us)
 	}
 
-	if ac, ok := cols["amount"]; ok {
+	if ac, ok := cols[input.RoleAmount]; ok {
 		vars["amount_minor"], vars["amount_bad"] = moneyExprs(ac, req.MoneyScale)
 		vars["amount_null"] = fmt.Sprintf("(%s IS NULL)", quoteIdent(ac.Name))
 		vars["raw_amount"] = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(ac.Name))
 	} else {
-		qc, pc := cols["quantity"], cols["unit_price"]
+		qc, pc := cols[input.RoleQuantity], cols[input.RoleUnitPrice]
 		vars["amount_minor"], vars["amount_bad"] = productExprs(qc, pc, req.MoneyScale)
 		vars["amount_null"] = fmt.Sprintf("(%s IS NULL OR %s IS NULL)", quoteIdent(qc.Name), quoteIdent(pc.Name))
 		vars["raw_amount"] = fmt.Sprintf("coalesce(CAST(%s AS VARCHAR), '') || ' * ' || coalesce(CAST(%s AS VARCHAR), '')",
 			quoteIdent(qc.Name), quoteIdent(pc.Name))
 	}
 	vars["cost_minor"] = "CAST(0 AS BIGINT)"
-	if cc, ok := cols["cost"]; ok {
+	if cc, ok := cols[input.RoleCost]; ok {
 		minor, _ := moneyExprs(cc, req.MoneyScale)
 		vars["cost_minor"] = fmt.Sprintf("coalesce(%s, 0)", minor)
 	}
