@@ -295,15 +295,17 @@ func appendRecord(t *feature.Table, rec arrow.Record) error {
 	if err != nil {
 		return err
 	}
+	var id func(int) string
+	switch a := ids.(type) {
+	case *array.String:
+		id = a.Value
+	case *array.LargeString:
+		id = a.Value
+	default:
+		return fmt.Errorf("customer_id is %s, want a string", ids.DataType())
+	}
 	for i := 0; i < n; i++ {
-		switch a := ids.(type) {
-		case *array.String:
-			t.CustomerID[base+i] = strings.Clone(a.Value(i))
-		case *array.LargeString:
-			t.CustomerID[base+i] = strings.Clone(a.Value(i))
-		default:
-			return fmt.Errorf("customer_id is %s, want a string", ids.DataType())
-		}
+		t.CustomerID[base+i] = strings.Clone(id(i)) // the record's buffers are released after
 	}
 	for name, dst := range map[string][]int32{"first_purchase": t.FirstPurchase, "last_purchase": t.LastPurchase} {
 		a, err := col(name)
