@@ -1,6 +1,7 @@
 package sqltext
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 )
@@ -38,26 +39,35 @@ func TestExpandLeavesCommentsAlone(t *testing.T) {
 	}
 }
 
-// TestStatementsKeepUserTextOutOfComments expands classified_rows with values that hold
-// newlines: no comment line of the statement may change.
+// TestStatementsKeepUserTextOutOfComments expands every engine statement with values that
+// hold newlines: no comment line of the statement may change.
 func TestStatementsKeepUserTextOutOfComments(t *testing.T) {
-	text := Statement("classified_rows")
-	vars := map[string]string{}
-	rest := text
-	for {
-		i := strings.Index(rest, "{{")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(rest[i:], "}}")
-		key := rest[i+2 : i+j]
-		vars[key] = "\"col\nINJECTED\""
-		rest = rest[i+j+2:]
+	paths, err := fs.Glob(files, "*.sql")
+	if err != nil || len(paths) < 4 {
+		t.Fatalf("statements %v (%v), want classified_rows, customer_features, rejected_rows, row_counts", paths, err)
 	}
-	got := Expand(text, vars)
-	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "--") && !strings.Contains(got, line) {
-			t.Errorf("comment line %q was changed by the expansion", line)
-		}
+	for _, p := range paths {
+		name := strings.TrimSuffix(p, ".sql")
+		t.Run(name, func(t *testing.T) {
+			text := Statement(name)
+			vars := map[string]string{}
+			rest := text
+			for {
+				i := strings.Index(rest, "{{")
+				if i < 0 {
+					break
+				}
+				j := strings.Index(rest[i:], "}}")
+				key := rest[i+2 : i+j]
+				vars[key] = "\"col\nINJECTED\""
+				rest = rest[i+j+2:]
+			}
+			got := Expand(text, vars)
+			for _, line := range strings.Split(text, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "--") && !strings.Contains(got, line) {
+					t.Errorf("comment line %q was changed by the expansion", line)
+				}
+			}
+		})
 	}
 }
