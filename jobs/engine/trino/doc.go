@@ -24,6 +24,7 @@
 // PERMISSION_DENIED), ErrMissingTable, ErrMissingColumn, ErrColumnType (all problems at once),
 // ErrQuery (the server failed a query while it ran, with Trino's error name and message).
 // Aggregate returns a result only when every query succeeded, and the job commits only after
-// the engine returns, so a failure midway commits nothing. The engine only reads: it creates no
-// table and writes nothing on the server.
+// the engine returns, so a failure midway commits nothing. The engine only reads, except that
+// Options.Results = ResultsParquet has the server write the features as one scratch table,
+// which the engine drops (and whose files it deletes) once it has read them.
 package trino
