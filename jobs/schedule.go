@@ -306,11 +306,11 @@ func (s *Scheduler) sleepUntil(ctx context.Context, t time.Time) error {
 func (s *Scheduler) runWithRetries(ctx context.Context, d ScheduledDate) error {
 	delay, _ := time.ParseDuration(s.Schedule.RetryDelay)
 	retries := *s.Schedule.Retries
+	if _, err := ReadManifest(s.Config.Output.Dir, d.AsOf); err == nil {
+		s.Logger.Info("already committed", "as_of", d.AsOf)
+		return nil
+	}
 	for attempt := 1; ; attempt++ {
-		if _, err := ReadManifest(s.Config.Output.Dir, d.AsOf); err == nil && attempt == 1 {
-			s.Logger.Info("already committed", "as_of", d.AsOf)
-			return nil
-		}
 		start := s.Clock.Now()
 		c := *s.Config
 		m, err := s.Runner(ctx, &c, d, RunOptions{Logger: s.Logger})
