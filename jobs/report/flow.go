@@ -78,6 +78,7 @@ type flowNode struct {
 // leaving the left bar at y0 and entering the right bar at y1.
 type flowBand struct {
 	from, to  int // indices into the left and right nodes
+	kind      int // index into flowKinds
 	customers float64
 	y0, y1, h float64
 }
@@ -134,7 +135,7 @@ func flowLayout(m migrationMatrix, height, gap float64) (left, right []flowNode,
 	for i := range k {
 		for j := range k {
 			if c := m.count[i][j]; c > 0 {
-				bands = append(bands, flowBand{from: leftAt[i], to: rightAt[j], customers: c, y0: outY[leftAt[i]], h: c * scale})
+				bands = append(bands, flowBand{from: leftAt[i], to: rightAt[j], kind: flowKind(m, i, j), customers: c, y0: outY[leftAt[i]], h: c * scale})
 				outY[leftAt[i]] += c * scale
 			}
 		}
@@ -170,16 +171,6 @@ func flowKind(m migrationMatrix, i, j int) int {
 		return 1
 	}
 	return 2
-}
-
-// stateIndex is the matrix index of a state.
-func (m migrationMatrix) stateIndex(s string) int {
-	for i, x := range m.states {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // flowChart draws the migration as a flow diagram: a bar per tier at the previous date (left)
@@ -219,8 +210,7 @@ func flowChart(m migrationMatrix, mv Movement, hasMovement bool, asOf string) (C
 	}
 	xm := (xl + bar + xr) / 2
 	for _, b := range bands {
-		i, j := m.stateIndex(left[b.from].state), m.stateIndex(right[b.to].state)
-		kind := flowKinds[flowKind(m, i, j)]
+		kind := flowKinds[b.kind]
 		y0, y1 := top+b.y0, top+b.y1
 		x0, x1 := xl+bar, xr
 		d := fmt.Sprintf("M%s %s C%s %s %s %s %s %s L%s %s C%s %s %s %s %s %s Z",
@@ -243,23 +233,11 @@ func flowChart(m migrationMatrix, mv Movement, hasMovement bool, asOf string) (C
 	}
 	s.text(w/2, h-12, "middle", "axis-title", "band and bar height ∝ customers (bars: customers in the tier on that date)")
 
-	var up, same, down, in, out float64
-	for i := range m.states {
-		for j := range m.states {
-			switch flowKind(m, i, j) {
-			case 0:
-				up += m.count[i][j]
-			case 1:
-				same += m.count[i][j]
-			case 2:
-				down += m.count[i][j]
-			case 3:
-				in += m.count[i][j]
-			case 4:
-				out += m.count[i][j]
-			}
-		}
+	byKind := make([]float64, len(flowKinds))
+	for _, b := range bands {
+		byKind[b.kind] += b.customers
 	}
+	up, same, down, in, out := byKind[0], byKind[1], byKind[2], byKind[3], byKind[4]
 	reading := fmt.Sprintf("Since %s, %s moved up a tier, %s down and %s kept theirs", prev, customers(up), count(int64(down)), count(int64(same)))
 	if hasMovement && mv.New+mv.Returned > 0 {
 		reading += fmt.Sprintf("; %s joined (%s new, %s returned)", count(int64(in)), count(mv.New), count(mv.Returned))

@@ -54,13 +54,14 @@ func TestFlowLayout(t *testing.T) {
 	}
 	// Bands in row order; each leaves its left bar below the previous one and enters its right
 	// bar in the left column's order.
+	// Kinds: 0 up, 1 same, 2 down, 3 joined, 4 lapsed.
 	want := []flowBand{
-		{from: 0, to: 0, customers: 6, y0: 0, y1: 0, h: 60},
-		{from: 0, to: 1, customers: 2, y0: 60, y1: 80, h: 20},
-		{from: 0, to: 2, customers: 2, y0: 80, y1: 200, h: 20},
-		{from: 1, to: 0, customers: 1, y0: 110, y1: 60, h: 10},
-		{from: 1, to: 1, customers: 5, y0: 120, y1: 100, h: 50},
-		{from: 2, to: 1, customers: 4, y0: 180, y1: 150, h: 40},
+		{from: 0, to: 0, kind: 1, customers: 6, y0: 0, y1: 0, h: 60},
+		{from: 0, to: 1, kind: 2, customers: 2, y0: 60, y1: 80, h: 20},
+		{from: 0, to: 2, kind: 4, customers: 2, y0: 80, y1: 200, h: 20},
+		{from: 1, to: 0, kind: 0, customers: 1, y0: 110, y1: 60, h: 10},
+		{from: 1, to: 1, kind: 1, customers: 5, y0: 120, y1: 100, h: 50},
+		{from: 2, to: 1, kind: 3, customers: 4, y0: 180, y1: 150, h: 40},
 	}
 	if len(bands) != len(want) {
 		t.Fatalf("got %d bands, want %d", len(bands), len(want))
@@ -68,7 +69,7 @@ func TestFlowLayout(t *testing.T) {
 	total := 0.0
 	for i, b := range bands {
 		w := want[i]
-		if b.from != w.from || b.to != w.to || b.customers != w.customers ||
+		if b.from != w.from || b.to != w.to || b.kind != w.kind || b.customers != w.customers ||
 			math.Abs(b.y0-w.y0) > tol || math.Abs(b.y1-w.y1) > tol || math.Abs(b.h-w.h) > tol {
 			t.Errorf("band %d: got %+v, want %+v", i, b, w)
 		}
