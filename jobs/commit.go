@@ -108,14 +108,9 @@ func (s *stage) path(table string) (string, error) {
 func (s *stage) commit(m *Manifest) error {
 	prev, _ := ReadManifest(s.outDir, s.date)
 	for _, table := range s.tables {
-		dst := PartitionDir(s.outDir, table, s.date)
-		if err := os.MkdirAll(dst, 0o755); err != nil {
+		if err := s.publish(table); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
-		if err := os.Rename(filepath.Join(s.dir, table, dataFile), filepath.Join(dst, dataFile)); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
-		syncDir(dst)
 	}
 	if prev != nil {
 		for _, o := range prev.Outputs {
@@ -138,6 +133,20 @@ func (s *stage) commit(m *Manifest) error {
 	}
 	if err := os.Rename(tmp, filepath.Join(dst, manifestFile)); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	syncDir(dst)
+	return nil
+}
+
+// publish moves table's staged file into the table's partition of the date, replacing the
+// previous file with one rename(2).
+func (s *stage) publish(table string) error {
+	dst := PartitionDir(s.outDir, table, s.date)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(s.dir, table, dataFile), filepath.Join(dst, dataFile)); err != nil {
+		return err
 	}
 	syncDir(dst)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/clv"
@@ -113,7 +114,7 @@ func holdoutTable(ev *Evaluation, asOfDay int32) table {
 	return table{TableCLVHoldout, n, []pq.Column{
 		pq.ConstDate("as_of", asOfDay),
 		pq.ConstDate("holdout_end", holdoutEnd),
-		pq.String("model", repeatString(string(ev.Fit.Model), n)),
+		pq.String("model", slices.Repeat([]string{string(ev.Fit.Model)}, n)),
 		pq.String("bucket", bucket),
 		pq.Int64("customers", customers),
 		pq.Float64("actual", actual),
@@ -121,14 +122,6 @@ func holdoutTable(ev *Evaluation, asOfDay int32) table {
 		pq.Float64("mean_actual", meanA),
 		pq.Float64("mean_predicted", meanP),
 	}}
-}
-
-func repeatString(s string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = s
-	}
-	return out
 }
 
 // publishTable writes one table of a date outside a full run, under the date's lock, with the
@@ -151,13 +144,8 @@ func publishTable(outDir, date string, tb table) (string, error) {
 	if err := pq.WriteFile(path, tb.name, tb.n, tb.cols); err != nil {
 		return "", err
 	}
-	dst := PartitionDir(outDir, tb.name, date)
-	if err := os.MkdirAll(dst, 0o755); err != nil {
+	if err := st.publish(tb.name); err != nil {
 		return "", err
 	}
-	if err := os.Rename(path, filepath.Join(dst, dataFile)); err != nil {
-		return "", err
-	}
-	syncDir(dst)
 	return filepath.Join(tb.name, "as_of="+date, dataFile), nil
 }
