@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/migration"
 	"github.com/rfmjob/rfm/analytics/rfm"
+	"github.com/rfmjob/rfm/analytics/tier"
 	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
@@ -72,16 +74,19 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 	}
 	cfg := r.cfg.Migration
 	v := &migrationView{asOfDay: r.asOfDay, scale: t.MoneyScale, prevDate: prevDate}
-	_, merr := ReadManifest(r.cfg.Output.Dir, prevDate)
-	prev, err := pq.ReadCustomers(filepath.Join(PartitionDir(r.cfg.Output.Dir, TableCustomers, prevDate), dataFile))
-	if merr != nil || err != nil {
-		if merr == nil || !errors.Is(merr, fs.ErrNotExist) {
-			if err == nil {
-				err = merr
-			}
-			if !errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("%w: previous date %s: %v", ErrInput, prevDate, err)
-			}
+	// The previous customers are read only when the date has a manifest (or one that cannot be
+	// read, whose error is then reported unless the customers file is missing too).
+	var prev *pq.Customers
+	_, err := ReadManifest(r.cfg.Output.Dir, prevDate)
+	if !errors.Is(err, fs.ErrNotExist) {
+		var cerr error
+		if prev, cerr = pq.ReadCustomers(filepath.Join(PartitionDir(r.cfg.Output.Dir, TableCustomers, prevDate), dataFile)); cerr != nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: previous date %s: %v", ErrInput, prevDate, err)
 		}
 		switch cfg.MissingPrevious {
 		case "fail":
@@ -97,17 +102,12 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 
 	cur := &migration.Period{CustomerID: t.CustomerID, Segment: s.Segment, Revenue: t.Monetary}
 	ladder := migration.Ladder{"customer"}
-	prevPeriod := &migration.Period{CustomerID: prev.CustomerID, Segment: prev.Segment, Revenue: prev.Monetary,
-		Tier: make([]string, prev.Len())}
+	prevPeriod := &migration.Period{CustomerID: prev.CustomerID, Segment: prev.Segment, Revenue: prev.Monetary}
 	if pv != nil && prev.Tier != nil {
 		v.hasTiers = true
 		tr := pv.tiers
 		ladder = migration.Ladder(tr.Tiers)
-		earned := make([]string, t.Len())
-		for i, k := range tr.Tier {
-			earned[i] = tr.Tiers[k]
-		}
-		cur.Tier, cur.Revenue, cur.Profit = earned, pv.p.Revenue, pv.p.Profit
+		cur.Tier, cur.Revenue, cur.Profit = tierNames(tr), pv.p.Revenue, pv.p.Profit
 		prevPeriod.Tier, prevPeriod.Profit = prev.Tier, prev.Profit
 		if cfg.protects() {
 			if err := v.protect(cfg, ladder, prev, cur, pv); err != nil {
@@ -115,13 +115,8 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 			}
 		}
 	} else {
-		cur.Tier = make([]string, t.Len())
-		for i := range cur.Tier {
-			cur.Tier[i] = "customer"
-		}
-		for i := range prevPeriod.Tier {
-			prevPeriod.Tier[i] = "customer"
-		}
+		cur.Tier = slices.Repeat([]string{"customer"}, t.Len())
+		prevPeriod.Tier = slices.Repeat([]string{"customer"}, prev.Len())
 	}
 	prevDay, _ := ParseDay(prevDate)
 	seen := map[string]bool{}
@@ -165,13 +160,18 @@ func (r *runner) computePrevious(ctx context.Context, prevDate string) (*pq.Cust
 		return nil, err
 	}
 	if pv != nil {
-		c.Tier = make([]string, t.Len())
-		for i, k := range pv.tiers.Tier {
-			c.Tier[i] = pv.tiers.Tiers[k]
-		}
-		c.Profit = pv.p.Profit
+		c.Tier, c.Profit = tierNames(pv.tiers), pv.p.Profit
 	}
 	return c, nil
+}
+
+// tierNames is each customer's tier by name.
+func tierNames(tr *tier.Result) []string {
+	names := make([]string, len(tr.Tier))
+	for i, k := range tr.Tier {
+		names[i] = tr.Tiers[k]
+	}
+	return names
 }
 
 // protect applies the grace rules and writes the held tiers into the profit view.

@@ -2,7 +2,13 @@ package jobs
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -156,5 +162,99 @@ func TestTiersFromClusters(t *testing.T) {
 	}
 	if len(tierOf) < 3 {
 		t.Errorf("only %d clusters", len(tierOf))
+	}
+}
+
+// TestMigrationMissingPrevious covers migration.missing_previous: compute gives the migration
+// table a committed previous date gives, skip leaves the table out with a warning, fail refuses;
+// a previous customers file without its manifest counts as missing, an unreadable manifest is
+// an input error.
+func TestMigrationMissingPrevious(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "tx.parquet")
+	if err := gen.WriteFile(in, gen.Options{Customers: 300, Transactions: 6000, Seed: 5, Days: 365}); err != nil {
+		t.Fatal(err)
+	}
+	const prev, cur = "2023-06-30", "2023-12-31"
+	config := func(name, missing string) *Config {
+		cfg := &Config{}
+		cfg.Input.Transactions = in
+		cfg.Output.Dir = filepath.Join(dir, name)
+		cfg.Migration.MissingPrevious = missing
+		return cfg
+	}
+	run := func(cfg *Config) (*Manifest, error) {
+		return Run(context.Background(), cfg, cur, RunOptions{Previous: prev})
+	}
+	migrationRows := func(cfg *Config) []migrationRow {
+		t.Helper()
+		rows, err := parquet.ReadFile[migrationRow](filepath.Join(PartitionDir(cfg.Output.Dir, TableMigration, cur), dataFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+
+	ref := config("ref", "")
+	if _, err := Run(context.Background(), ref, prev, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(ref); err != nil {
+		t.Fatal(err)
+	}
+	want := migrationRows(ref)
+
+	compute := config("compute", "compute")
+	if _, err := run(compute); err != nil {
+		t.Fatal(err)
+	}
+	if got := migrationRows(compute); !reflect.DeepEqual(got, want) {
+		t.Errorf("compute: got %d migration rows, want the %d of a committed previous date:\n%+v\n%+v", len(got), len(want), got, want)
+	}
+	if got := CommittedDates(compute.Output.Dir); !slices.Equal(got, []string{cur}) {
+		t.Errorf("compute: committed dates %v, want only %s", got, cur)
+	}
+
+	skip := config("skip", "skip")
+	m, err := run(skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(m.Warnings, func(w string) bool { return strings.Contains(w, "migration skipped") }) {
+		t.Errorf("skip: warnings %q, want one saying the migration was skipped", m.Warnings)
+	}
+	if _, err := os.Stat(PartitionDir(skip.Output.Dir, TableMigration, cur)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("skip: the migration table was written (stat: %v)", err)
+	}
+
+	fail := config("fail", "fail")
+	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "has no committed output") {
+		t.Errorf("fail: got %v, want ErrInput saying the previous date has no committed output", err)
+	}
+	// The previous customers without their manifest (a run killed before committing): missing.
+	src := filepath.Join(PartitionDir(ref.Output.Dir, TableCustomers, prev), dataFile)
+	dst := PartitionDir(fail.Output.Dir, TableCustomers, prev)
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, dataFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "has no committed output") {
+		t.Errorf("fail, customers without a manifest: got %v, want ErrInput saying the previous date has no committed output", err)
+	}
+	// Beside those customers, an unreadable manifest is an input error, not a missing date.
+	if err := os.MkdirAll(filepath.Dir(ManifestPath(fail.Output.Dir, prev)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ManifestPath(fail.Output.Dir, prev), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "previous date "+prev) || strings.Contains(err.Error(), "has no committed output") {
+		t.Errorf("corrupt manifest: got %v, want ErrInput about the previous date's manifest", err)
 	}
 }
