@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -106,16 +107,10 @@ func (c *ProfitConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
 // activityColumns returns the mapping with defaults filled.
 func (c *ProfitConfig) activityColumns() ActivityColumns {
 	cols := c.Activities.Columns
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
-	cols.CustomerID = or(cols.CustomerID, DefaultActivityCustomerID)
-	cols.Timestamp = or(cols.Timestamp, DefaultActivityTimestamp)
-	cols.Activity = or(cols.Activity, DefaultActivityColumn)
-	cols.Quantity = or(cols.Quantity, DefaultActivityQuantity)
+	cols.CustomerID = cmp.Or(cols.CustomerID, DefaultActivityCustomerID)
+	cols.Timestamp = cmp.Or(cols.Timestamp, DefaultActivityTimestamp)
+	cols.Activity = cmp.Or(cols.Activity, DefaultActivityColumn)
+	cols.Quantity = cmp.Or(cols.Quantity, DefaultActivityQuantity)
 	return cols
 }
 
@@ -204,7 +199,7 @@ func (c *Config) validateProfit() []error {
 		}
 	case "", "share", "cumulative":
 		if t.Thresholds != nil {
-			bad("tiers.thresholds is set but tiers.method is %q, not thresholds", orDefault(t.Method, "share"))
+			bad("tiers.thresholds is set but tiers.method is %q, not thresholds", cmp.Or(t.Method, "share"))
 		}
 	case "thresholds":
 		if t.Cuts != nil {
@@ -223,11 +218,4 @@ func (c *Config) validateProfit() []error {
 		}
 	}
 	return errs
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
