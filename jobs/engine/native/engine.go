@@ -65,7 +65,7 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 	}
 	threads = max(1, min(threads, len(tasks)))
 	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts}
-	cnt, rejected, err := pl.run(ctx, func(p *partition, part int, b *batch) { p.add(b, part) })
+	cnt, rejected, err := pl.run(ctx, true, func(p *partition, part int, b *batch) { p.add(b, part) })
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,8 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 		for i := range gs {
 			gs[i].orders = map[generalKey]generalOrder{}
 		}
-		if _, _, err := pl.run(ctx, func(p *partition, part int, b *batch) { p.addGeneral(b, part, &gs[part]) }); err != nil {
+		// The second scan needs only the records: the counts and rejected rows are the first's.
+		if _, _, err := pl.run(ctx, false, func(p *partition, part int, b *batch) { p.addGeneral(b, part, &gs[part]) }); err != nil {
 			return nil, err
 		}
 		for i, p := range parts {

@@ -27,8 +27,9 @@ type pipeline struct {
 }
 
 // run scans every task once, calling consume for each partition and batch in task order, and
-// returns the summed counts and the rejected rows in file and row order.
-func (pl *pipeline) run(parent context.Context, consume func(p *partition, part int, b *batch)) (counts, []engine.Rejected, error) {
+// returns the summed counts and, when rejected is set, the rejected rows in file and row order
+// (printing them reads their row groups' pages a second time).
+func (pl *pipeline) run(parent context.Context, rejected bool, consume func(p *partition, part int, b *batch)) (counts, []engine.Rejected, error) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	n := len(pl.tasks)
@@ -40,7 +41,7 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 		pending[i].Store(int32(len(pl.parts)))
 	}
 	cnts := make([]counts, n)
-	rejected := make([][]engine.Rejected, n)
+	rejectedRows := make([][]engine.Rejected, n)
 	window := make(chan struct{}, pl.threads+1)
 	spare := make(chan *batch, pl.threads+1)
 
@@ -78,13 +79,14 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 	for range pl.threads {
 		wg.Go(func() {
 			s := newScanner(pl.req, len(pl.parts), spare)
+			s.describe = rejected
 			for t := range todo {
 				b, err := s.scan(ctx, &pl.files[t.file], pl.opened[t.file], t)
 				if err != nil {
 					taskErrs[t.index] = err
 					fail(err)
 				} else {
-					batches[t.index], cnts[t.index], rejected[t.index] = b, b.counts, b.rejected
+					batches[t.index], cnts[t.index], rejectedRows[t.index] = b, b.counts, b.rejected
 				}
 				close(ready[t.index])
 			}
@@ -142,5 +144,5 @@ func (pl *pipeline) run(parent context.Context, consume func(p *partition, part 
 			sum.rejected[i] += r
 		}
 	}
-	return sum, slices.Concat(rejected...), nil
+	return sum, slices.Concat(rejectedRows...), nil
 }

@@ -63,6 +63,8 @@ type scanner struct {
 	parts int
 	days  *dayer
 	spare chan *batch // batches the partitions are done with, for reuse
+	// describe: print the rejected rows into batch.rejected (see describe).
+	describe bool
 
 	customer, order, timestamp, amount, quantity, unitPrice, cost vector
 	readers                                                       [7]columnReader
@@ -210,7 +212,7 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		rejects, last = s.collect(b, base, rows, rejects, last)
 	}
 	b.counts.read = int64(n)
-	if len(rejects) > 0 {
+	if len(rejects) > 0 && s.describe {
 		if b.rejected, err = describe(f, chunks, t.firstRow, rejects); err != nil {
 			return nil, err
 		}
