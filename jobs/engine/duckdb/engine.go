@@ -24,14 +24,6 @@ import (
 // NUL byte, which ends the SQL text DuckDB parses). The native engine reads such files.
 var ErrColumnName = errors.New("duckdb: unsupported column name")
 
-// firstColumns returns the mapped columns (the same in every inspected file).
-func firstColumns(files []input.File) map[string]input.Column {
-	if len(files) == 0 {
-		return nil
-	}
-	return files[0].Columns
-}
-
 // Engine runs the reference SQL on an embedded DuckDB.
 type Engine struct{}
 
@@ -43,11 +35,11 @@ func (*Engine) Name() string { return "duckdb" }
 
 // Aggregate implements engine.Engine.
 func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Result, error) {
-	files, err := input.Inspect(req.Files, req.Columns)
+	files, err := input.Inspect(req.Files, req.Columns) // at least one file; same mapped columns in each
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range firstColumns(files) {
+	for _, c := range files[0].Columns {
 		if strings.ContainsRune(c.Name, 0) {
 			return nil, fmt.Errorf("%w: column %q (role %s) contains a NUL byte; use the native engine", ErrColumnName, c.Name, c.Role)
 		}
@@ -130,9 +122,6 @@ type query struct {
 }
 
 func newQuery(ctx context.Context, conn *sql.Conn, files []input.File, req engine.Request) (*query, error) {
-	if len(files) == 0 {
-		return nil, fmt.Errorf("duckdb: no input files")
-	}
 	cols := files[0].Columns
 	vars := map[string]string{}
 	var args []any

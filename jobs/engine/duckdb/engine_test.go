@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
 type row struct {
@@ -129,5 +131,14 @@ func TestAggregateTimeZone(t *testing.T) {
 	if res.Counts.AfterAsOf != 1 || ft.Frequency[0] != 3 || ft.FirstPurchase[0] != dayOf("2024-03-09") || ft.LastPurchase[0] != dayOf("2024-03-10") || ft.PurchaseDays[0] != 2 {
 		t.Errorf("got after-as-of %d, frequency %d, days %d..%d (%d distinct); want 1, 3, 03-09..03-10 (2)",
 			res.Counts.AfterAsOf, ft.Frequency[0], ft.FirstPurchase[0], ft.LastPurchase[0], ft.PurchaseDays[0])
+	}
+}
+
+// TestAggregateNoFiles: an empty file list is input's ErrNoFiles, not a panic on files[0].
+func TestAggregateNoFiles(t *testing.T) {
+	res, err := New().Aggregate(context.Background(), engine.Request{
+		Columns: engine.Columns{CustomerID: "customer_id", Timestamp: "ts", Amount: "amount"}, MoneyScale: 2})
+	if !errors.Is(err, input.ErrNoFiles) || res != nil {
+		t.Errorf("got result %v, error %v; want no result and ErrNoFiles", res != nil, err)
 	}
 }
