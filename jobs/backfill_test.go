@@ -209,6 +209,14 @@ func (f *fakeRunner) sortedRan() []string {
 	return s
 }
 
+// fakeConfig is a valid configuration for a fakeRunner's runs, which never read the input.
+func fakeConfig(t *testing.T) *Config {
+	cfg := &Config{}
+	cfg.Input.Transactions = "unused.parquet"
+	cfg.Output.Dir = t.TempDir()
+	return cfg
+}
+
 func daySeries(t *testing.T, from, to string) []ScheduledDate {
 	t.Helper()
 	c, _ := ParseCadence("day", nil)
@@ -220,10 +228,8 @@ func daySeries(t *testing.T, from, to string) []ScheduledDate {
 }
 
 func TestBackfillFailedDateDoesNotStopOthers(t *testing.T) {
-	out := t.TempDir()
-	cfg := &Config{}
-	cfg.Input.Transactions = "unused.parquet"
-	cfg.Output.Dir = out
+	cfg := fakeConfig(t)
+	out := cfg.Output.Dir
 	series := daySeries(t, "2024-01-01", "2024-01-05")
 	f := &fakeRunner{fail: map[string]error{"2024-01-03": fmt.Errorf("%w: amount column is text", ErrInput)}}
 	rep, err := Backfill(context.Background(), cfg, BuildPlan(out, series, RerunFailed), BackfillOptions{Parallel: 3, Runner: f.run})
@@ -276,10 +282,8 @@ func asOfsOf(rs []DateResult) []string {
 // TestBackfillInterruptedRestartFinishesMissing cancels a backfill after its third date and
 // checks that a restart runs exactly the dates that did not commit.
 func TestBackfillInterruptedRestartFinishesMissing(t *testing.T) {
-	out := t.TempDir()
-	cfg := &Config{}
-	cfg.Input.Transactions = "unused.parquet"
-	cfg.Output.Dir = out
+	cfg := fakeConfig(t)
+	out := cfg.Output.Dir
 	series := daySeries(t, "2024-02-01", "2024-02-10")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

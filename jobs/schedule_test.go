@@ -43,9 +43,7 @@ func (c *fakeClock) advance(d time.Duration) {
 }
 
 func schedConfig(t *testing.T, catchUp string) (*Config, ScheduleConfig) {
-	cfg := &Config{}
-	cfg.Input.Transactions = "unused.parquet"
-	cfg.Output.Dir = t.TempDir()
+	cfg := fakeConfig(t)
 	sc := ScheduleConfig{Cron: "0 2 * * *", CatchUp: catchUp, RetryDelay: "1m"}.Normalized("")
 	return cfg, sc
 }
