@@ -22,6 +22,19 @@ type cdnowRow struct {
 	Dollars    float64 `parquet:"dollars"`
 }
 
+// holdoutRow is a row of the clv_holdout table.
+type holdoutRow struct {
+	AsOf          int32   `parquet:"as_of,date"`
+	HoldoutEnd    int32   `parquet:"holdout_end,date"`
+	Model         string  `parquet:"model"`
+	Bucket        string  `parquet:"bucket"`
+	Customers     int64   `parquet:"customers"`
+	Actual        float64 `parquet:"actual"`
+	Predicted     float64 `parquet:"predicted"`
+	MeanActual    float64 `parquet:"mean_actual"`
+	MeanPredicted float64 `parquet:"mean_predicted"`
+}
+
 // cdnowParquet converts testdata/cdnow/CDNOW_sample.txt (master_id sample_id yyyymmdd cds
 // dollars) to Parquet, one row per transaction.
 func cdnowParquet(t *testing.T) string {
@@ -97,8 +110,24 @@ func TestEvaluateCDNOW(t *testing.T) {
 			if ll := ev.Fit.PurchaseFit.LogLikelihood; math.Abs(ll-(-9582.43))/9582.43 > 1e-3 {
 				t.Errorf("BG/NBD log-likelihood %.2f, want −9582.43 (Fader, Hardie & Lee 2005)", ll)
 			}
-			if _, err := os.Stat(filepath.Join(cfg.Output.Dir, ev.Path)); err != nil {
-				t.Errorf("holdout table not published: %v", err)
+			// The published table holds the rows Evaluate returned, under the calibration end.
+			if want := filepath.Join(TableCLVHoldout, "as_of=1997-09-30", dataFile); ev.Path != want {
+				t.Errorf("published at %s, want %s", ev.Path, want)
+			}
+			pub, err := parquet.ReadFile[holdoutRow](filepath.Join(cfg.Output.Dir, ev.Path))
+			if err != nil {
+				t.Fatalf("holdout table not published: %v", err)
+			}
+			if len(pub) != len(ev.Rows) {
+				t.Fatalf("published %d rows, want %d", len(pub), len(ev.Rows))
+			}
+			calDay, _ := ParseDay("1997-09-30")
+			endDay, _ := ParseDay("1998-06-30")
+			for i, r := range ev.Rows {
+				want := holdoutRow{calDay, endDay, string(ev.Fit.Model), r.Bucket, int64(r.Customers), r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted}
+				if pub[i] != want {
+					t.Errorf("published row %d: got %+v, want %+v", i, pub[i], want)
+				}
 			}
 		})
 	}
