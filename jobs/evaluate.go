@@ -97,11 +97,11 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if ev.Rows, err = clv.EvaluateHoldout(s, fit.Purchases, ev.HoldoutLength, actual); err != nil {
 		return nil, err
 	}
-	ev.Path, err = publishTable(cfg.Output.Dir, ev.CalibrationEnd, holdoutTable(ev, calDay))
+	ev.Path, err = publishTable(cfg.Output.Dir, ev.CalibrationEnd, holdoutTable(ev, calDay, endDay))
 	return ev, err
 }
 
-func holdoutTable(ev *Evaluation, asOfDay int32) table {
+func holdoutTable(ev *Evaluation, asOfDay, holdoutEnd int32) table {
 	n := len(ev.Rows)
 	bucket := make([]string, n)
 	customers := make([]int64, n)
@@ -110,7 +110,6 @@ func holdoutTable(ev *Evaluation, asOfDay int32) table {
 		bucket[i], customers[i] = r.Bucket, int64(r.Customers)
 		actual[i], predicted[i], meanA[i], meanP[i] = r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted
 	}
-	holdoutEnd, _ := ParseDay(ev.HoldoutEnd)
 	return table{TableCLVHoldout, n, []pq.Column{
 		pq.ConstDate("as_of", asOfDay),
 		pq.ConstDate("holdout_end", holdoutEnd),
