@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,9 +35,29 @@ func TestWriteActivityFileFollowsTheOrders(t *testing.T) {
 				t.Fatal("same options gave different activity files")
 			}
 			if c.opt.StringIDs {
+				// The same activities as with integer ids, customer n named C000000n.
 				rows, err := parquet.ReadFile[stringActivityRow](a)
-				if err != nil || len(rows) == 0 || rows[0].CustomerID[0] != 'C' {
-					t.Fatalf("string ids: %d rows, err %v, want C-prefixed ids", len(rows), err)
+				if err != nil {
+					t.Fatal(err)
+				}
+				intOpt := c.opt
+				intOpt.StringIDs = false
+				if err := WriteActivityFile(tx, intOpt, 0); err != nil {
+					t.Fatal(err)
+				}
+				want, err := parquet.ReadFile[ActivityRow](tx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) != len(want) || len(rows) == 0 {
+					t.Fatalf("string ids: %d rows, integer ids %d; want the same, not 0", len(rows), len(want))
+				}
+				for i, w := range want {
+					r := rows[i]
+					if r.CustomerID != fmt.Sprintf("C%07d", w.CustomerID) || !r.TS.Equal(w.TS) || r.Activity != w.Activity ||
+						r.Quantity != w.Quantity || (r.Cost == nil) != (w.Cost == nil) || r.Cost != nil && *r.Cost != *w.Cost {
+						t.Fatalf("row %d: string ids %+v, integer ids %+v", i, r, w)
+					}
 				}
 				return
 			}

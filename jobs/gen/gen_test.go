@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,5 +52,36 @@ func TestWriteFileIsDeterministicAndExact(t *testing.T) {
 	}
 	if returns < 20 {
 		t.Errorf("got %d return rows, want some", returns)
+	}
+}
+
+// TestWriteFileStringIDs: string ids name the same customers' same rows, customer n as C000000n.
+func TestWriteFileStringIDs(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{Customers: 200, Transactions: 3000, Seed: 4}
+	ints, strs := filepath.Join(dir, "int.parquet"), filepath.Join(dir, "str.parquet")
+	if err := WriteFile(ints, opt); err != nil {
+		t.Fatal(err)
+	}
+	opt.StringIDs = true
+	if err := WriteFile(strs, opt); err != nil {
+		t.Fatal(err)
+	}
+	want, err := parquet.ReadFile[Row](ints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parquet.ReadFile[stringRow](strs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != opt.Transactions || len(want) != opt.Transactions {
+		t.Fatalf("got %d and %d rows, want %d", len(got), len(want), opt.Transactions)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.CustomerID != fmt.Sprintf("C%07d", w.CustomerID) || g.OrderID != w.OrderID || !g.TS.Equal(w.TS) || g.Amount != w.Amount || g.Cost != w.Cost {
+			t.Fatalf("row %d: string ids %+v, integer ids %+v", i, g, w)
+		}
 	}
 }
