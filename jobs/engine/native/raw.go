@@ -18,22 +18,49 @@ var roles = [...]string{input.RoleCustomerID, input.RoleOrderID, input.RoleTimes
 
 // rejectedRow records the row the cursors (ordered as roles, nil when not mapped) stand on,
 // with its raw values as text in the form DuckDB's CAST(... AS VARCHAR) prints them ("" for
-// null).
-func rejectedRow(file string, row int64, reason string, cs [len(roles)]*cursor) engine.Rejected {
-	raw := func(c *cursor) string {
-		if c == nil || !c.present {
+// null); texts holds each cursor's dictionary texts.
+func rejectedRow(file string, row int64, reason string, cs [len(roles)]*cursor, texts *[len(roles)]dictTexts) engine.Rejected {
+	raw := func(i int) string {
+		if cs[i] == nil || !cs[i].present {
 			return ""
 		}
-		return rawText(c)
+		return texts[i].text(cs[i])
 	}
-	rj := engine.Rejected{File: file, Row: row, Reason: reason,
-		CustomerID: raw(cs[0]), OrderID: raw(cs[1]), Timestamp: raw(cs[2])}
+	rj := engine.Rejected{File: file, Row: row, Reason: reason, CustomerID: raw(0), OrderID: raw(1), Timestamp: raw(2)}
 	if cs[3] != nil {
-		rj.Amount = raw(cs[3])
+		rj.Amount = raw(3)
 	} else {
-		rj.Amount = raw(cs[4]) + " * " + raw(cs[5])
+		rj.Amount = raw(4) + " * " + raw(5)
 	}
 	return rj
+}
+
+// dictTexts keeps the text of each dictionary entry of a cursor's column printed so far, so
+// that rejected rows sharing an entry (an invoice's timestamp, a common quantity) print it once.
+// A map, not a slice per dictionary: a row group with one rejected row may have a large one.
+type dictTexts struct {
+	dicts int            // the cursor's dictionary generation the texts belong to
+	texts map[int]string // by entry
+}
+
+// text is rawText(c), from the cache on a dictionary-encoded page.
+func (d *dictTexts) text(c *cursor) string {
+	if c.idx == nil {
+		return rawText(c)
+	}
+	if d.texts == nil {
+		d.texts = map[int]string{}
+	}
+	if d.dicts != c.dicts {
+		d.dicts = c.dicts
+		clear(d.texts)
+	}
+	s, ok := d.texts[c.k]
+	if !ok {
+		s = rawText(c)
+		d.texts[c.k] = s
+	}
+	return s
 }
 
 // rawText prints the current value of c.

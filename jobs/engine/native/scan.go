@@ -354,6 +354,7 @@ func describe(f *input.File, chunks []parquet.ColumnChunk, firstRow int64, rejec
 			defer cs[i].close()
 		}
 	}
+	var texts [len(roles)]dictTexts
 	out := make([]engine.Rejected, 0, len(rejects))
 	for _, rj := range rejects {
 		for _, c := range cs {
@@ -363,7 +364,7 @@ func describe(f *input.File, chunks []parquet.ColumnChunk, firstRow int64, rejec
 				}
 			}
 		}
-		out = append(out, rejectedRow(f.Path, firstRow+int64(rj.row), rejectReasons[rj.reason], cs))
+		out = append(out, rejectedRow(f.Path, firstRow+int64(rj.row), rejectReasons[rj.reason], cs, &texts))
 	}
 	return out, nil
 }
