@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -114,7 +115,7 @@ func (s *stage) commit(m *Manifest) error {
 	}
 	if prev != nil {
 		for _, o := range prev.Outputs {
-			if !contains(s.tables, o.Table) {
+			if !slices.Contains(s.tables, o.Table) {
 				os.RemoveAll(PartitionDir(s.outDir, o.Table, s.date))
 			}
 		}
@@ -220,13 +221,4 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

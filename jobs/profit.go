@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,7 +94,7 @@ func (r *runner) profitStage(ctx context.Context, t *feature.Table) (*profitView
 	if len(p.Ignored) > 0 {
 		kept := v.quantity[:0]
 		for a, act := range in.Activities {
-			if !contains(p.Ignored, act.Name) {
+			if !slices.Contains(p.Ignored, act.Name) {
 				kept = append(kept, v.quantity[a])
 			}
 		}
@@ -219,10 +220,7 @@ func (v *profitView) customerColumns() []pq.Column {
 	p, tr, s := v.p, v.tiers, v.scale
 	revenuePositive := func(i int) bool { return p.Revenue[i] > 0 }
 	sharesDefined := func(int) bool { return p.Whale.SharesDefined }
-	names := make([]string, len(tr.Tier))
-	for i, k := range tr.Tier {
-		names[i] = tr.Tiers[k]
-	}
+	names := tierNames(tr)
 	return []pq.Column{
 		pq.Money("revenue", p.Revenue, s),
 		pq.Money("cost_of_goods", p.CostOfGoods, s),

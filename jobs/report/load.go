@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -117,7 +118,7 @@ func Load(outDir, date string) (*Data, error) {
 	for table, cols := range tableColumns {
 		want := func(string) bool { return true }
 		if cols != nil {
-			want = func(name string) bool { return contains(cols, name) }
+			want = func(name string) bool { return slices.Contains(cols, name) }
 		}
 		f, err := readFrame(filepath.Join(outDir, table, "as_of="+date, dataFile), want)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -168,13 +169,4 @@ func writeAtomic(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

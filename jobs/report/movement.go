@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -37,10 +38,10 @@ func readMigration(t *Frame, ladder []string) (migrationMatrix, bool) {
 	add := func(s string) {
 		switch {
 		case isOutside(s):
-			if !contains(outside, s) {
+			if !slices.Contains(outside, s) {
 				outside = append(outside, s)
 			}
-		case !contains(tiers, s):
+		case !slices.Contains(tiers, s):
 			tiers = append(tiers, s)
 		}
 	}

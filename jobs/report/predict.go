@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -106,10 +107,10 @@ func newClusterBuilder() *clusterBuilder {
 }
 
 func (b *clusterBuilder) setZ(cluster, feature string, z float64) {
-	if !contains(b.features, feature) {
+	if !slices.Contains(b.features, feature) {
 		b.features = append(b.features, feature)
 	}
-	if !contains(b.clusters, cluster) {
+	if !slices.Contains(b.clusters, cluster) {
 		b.clusters = append(b.clusters, cluster)
 	}
 	b.z[[2]string{cluster, feature}] = z

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -180,17 +181,17 @@ func ctsChart(cells []ctsCell, order []string) Chart {
 	var tiers, acts []string
 	for _, n := range order {
 		for _, c := range cells {
-			if c.tier == n && !contains(tiers, n) {
+			if c.tier == n && !slices.Contains(tiers, n) {
 				tiers = append(tiers, n)
 			}
 		}
 	}
 	total := 0.0
 	for _, c := range cells {
-		if !contains(tiers, c.tier) {
+		if !slices.Contains(tiers, c.tier) {
 			tiers = append(tiers, c.tier)
 		}
-		if !contains(acts, c.activity) {
+		if !slices.Contains(acts, c.activity) {
 			acts = append(acts, c.activity)
 		}
 		tierTotal[c.tier] += c.cost
