@@ -71,7 +71,13 @@ func TestMain(m *testing.M) {
 		defer s.stop()
 		testServer = s
 		fmt.Fprintf(os.Stderr, "trino tests: Trino %s started in %s at %s\n", trinoVersion, s.startup.Round(time.Millisecond), s.url)
-		return m.Run()
+		code := m.Run()
+		if code != 0 {
+			// The log is removed with the server; a failed run keeps what the server
+			// said about its nodes and errors, which is where a server-side cause shows.
+			fmt.Fprintf(os.Stderr, "trino tests: server log warnings and node changes:\n%s\n", notable(s.log.Name()))
+		}
+		return code
 	}()
 	os.Exit(code)
 }
@@ -257,24 +263,32 @@ func startServer() (*server, error) {
 		s.stop()
 		return nil, fmt.Errorf("create schema: %v", err)
 	}
-	// The HTTP server answers before the coordinator's own worker has announced itself and its
-	// catalogs; until it has, scans fail with NO_NODES_AVAILABLE. Wait until a Hive
-	// write, which needs a worker with the catalog, succeeds.
-	probe := fmt.Sprintf("INSERT INTO hive.%s.rfm_ready VALUES (1)", schema)
+	// The HTTP server answers before the node manager lists the coordinator's own worker as
+	// active for the Hive catalog; until it does, scans fail with NO_NODES_AVAILABLE. An
+	// INSERT of VALUES is not enough to show it (CI once saw it succeed and the next scans
+	// fail): wait until a scan of a table with a file, the shape of every test query, runs.
 	if _, err := s.db.Exec(fmt.Sprintf("CREATE TABLE IF NOT EXISTS hive.%s.rfm_ready (x integer)", schema)); err != nil {
 		s.stop()
 		return nil, fmt.Errorf("create probe table: %v", err)
 	}
-	for {
-		_, err := s.db.Exec(probe)
-		if err == nil {
-			break
+	insert := fmt.Sprintf("INSERT INTO hive.%s.rfm_ready VALUES (1)", schema)
+	scan := fmt.Sprintf("SELECT count(*) FROM hive.%s.rfm_ready", schema)
+	for inserted := false; ; time.Sleep(500 * time.Millisecond) {
+		var err error
+		if !inserted {
+			_, err = s.db.Exec(insert)
+			inserted = err == nil
+		}
+		if inserted {
+			var n int
+			if err = s.db.QueryRow(scan).Scan(&n); err == nil && n > 0 {
+				break
+			}
 		}
 		if time.Since(start) > 180*time.Second {
 			s.stop()
-			return nil, fmt.Errorf("trino cannot write a Hive table 180s after start: %v", err)
+			return nil, fmt.Errorf("trino cannot write and scan a Hive table 180s after start (inserted %v): %v", inserted, err)
 		}
-		time.Sleep(500 * time.Millisecond)
 	}
 	s.startup = time.Since(start)
 	return s, nil
@@ -304,6 +318,23 @@ func (s *server) stop() {
 	if s.startup > 0 { // a failed start keeps its log for the message
 		os.RemoveAll(s.root)
 	}
+}
+
+// notable returns what the server logged after it started, apart from the per-query
+// timelines (node changes, warnings and errors), the last 60 lines of it.
+func notable(path string) string {
+	b, _ := os.ReadFile(path)
+	var keep []string
+	started := false
+	for _, l := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.Contains(l, "SERVER STARTED"):
+			started = true
+		case started && l != "" && !strings.Contains(l, "TIMELINE: Query"):
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep[max(0, len(keep)-60):], "\n")
 }
 
 func tail(path string) string {
