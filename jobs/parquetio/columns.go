@@ -1,8 +1,8 @@
 package parquetio
 
 import (
+	"math"
 	"reflect"
-	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -19,67 +19,61 @@ type Column struct {
 	fill func(dst []parquet.Value, start, col int)
 }
 
-// required and optional build the fill function of a column from a per-row value; optional
-// treats a null Value (kind 0) as missing.
-func required(get func(i int) parquet.Value) func([]parquet.Value, int, int) {
-	return func(dst []parquet.Value, start, col int) {
-		for i := range dst {
-			dst[i] = get(start+i).Level(0, 0, col)
-		}
+// fixed is a column of a fixed-width kind (that of zero) whose row i has payload word(i)
+// (see payload); when optional, null where word's ok is false.
+func fixed(name string, node parquet.Node, zero parquet.Value, optional bool, word func(i int) (w uint64, ok bool)) Column {
+	def := 0
+	if optional {
+		def, node = 1, parquet.Optional(node)
 	}
-}
-
-func optional(get func(i int) parquet.Value) func([]parquet.Value, int, int) {
-	return func(dst []parquet.Value, start, col int) {
+	return Column{name, node, func(dst []parquet.Value, start, col int) {
+		t, null := zero.Level(0, def, col), parquet.Value{}.Level(0, 0, col)
 		for i := range dst {
-			v := get(start + i)
-			if v.IsNull() {
-				dst[i] = v.Level(0, 0, col)
+			if w, ok := word(start + i); ok || !optional {
+				layout.setWord(&dst[i], t, w)
 			} else {
-				dst[i] = v.Level(0, 1, col)
+				dst[i] = null
 			}
 		}
+	}}
+}
+
+// text is a UTF-8 column whose row i is get(i); when optional, null where ok is false.
+func text(name string, node parquet.Node, optional bool, get func(i int) (v string, ok bool)) Column {
+	def := 0
+	if optional {
+		def, node = 1, parquet.Optional(node)
 	}
+	return Column{name, node, func(dst []parquet.Value, start, col int) {
+		t, null := parquet.ByteArrayValue(nil).Level(0, def, col), parquet.Value{}.Level(0, 0, col)
+		for i := range dst {
+			if v, ok := get(start + i); ok || !optional {
+				layout.setBytes(&dst[i], t, v)
+			} else {
+				dst[i] = null
+			}
+		}
+	}}
 }
 
 // Int64 is a required INT64 column.
 func Int64(name string, v []int64) Column {
-	return Column{name, parquet.Int(64), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			dst[i] = parquet.Int64Value(x).Level(0, 0, col)
-		}
-	}}
+	return fixed(name, parquet.Int(64), parquet.Int64Value(0), false, func(i int) (uint64, bool) { return uint64(v[i]), true })
 }
 
 // Int32 is a required INT32 column.
 func Int32(name string, v []int32) Column {
-	return Column{name, parquet.Int(32), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			dst[i] = parquet.Int32Value(x).Level(0, 0, col)
-		}
-	}}
+	return fixed(name, parquet.Int(32), parquet.Int32Value(0), false, func(i int) (uint64, bool) { return uint64(v[i]), true })
 }
 
 // SmallInt is an INT32 column of int8 values; zero is written as null when zeroIsNull.
 func SmallInt(name string, v []int8, zeroIsNull bool) Column {
-	if !zeroIsNull {
-		return Column{name, parquet.Int(32), required(func(i int) parquet.Value { return parquet.Int32Value(int32(v[i])) })}
-	}
-	return Column{name, parquet.Optional(parquet.Int(32)), optional(func(i int) parquet.Value {
-		if v[i] == 0 {
-			return parquet.Value{}
-		}
-		return parquet.Int32Value(int32(v[i]))
-	})}
+	return fixed(name, parquet.Int(32), parquet.Int32Value(0), zeroIsNull, func(i int) (uint64, bool) { return uint64(v[i]), v[i] != 0 })
 }
 
 // Float64 is a required DOUBLE column.
 func Float64(name string, v []float64) Column {
-	return Column{name, parquet.Leaf(parquet.DoubleType), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			dst[i] = parquet.DoubleValue(x).Level(0, 0, col)
-		}
-	}}
+	return fixed(name, parquet.Leaf(parquet.DoubleType), parquet.DoubleValue(0), false, func(i int) (uint64, bool) { return math.Float64bits(v[i]), true })
 }
 
 // OptionalFloat64 is a DOUBLE column, null where valid(i) is false.
@@ -89,73 +83,45 @@ func OptionalFloat64(name string, v []float64, valid func(i int) bool) Column {
 
 // Money is a DECIMAL(18, scale) column of minor units.
 func Money(name string, v []int64, scale int) Column {
-	c := Int64(name, v)
-	c.node = moneyNode(scale)
-	return c
+	return MoneyFunc(name, scale, func(i int) int64 { return v[i] })
 }
 
 func moneyNode(scale int) parquet.Node { return parquet.Decimal(scale, 18, parquet.Int64Type) }
 
 // Date is a DATE column of days since 1970-01-01; feature.NoDate is null.
 func Date(name string, v []int32) Column {
-	return Column{name, parquet.Optional(parquet.Date()), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			if x == feature.NoDate {
-				dst[i] = parquet.Value{}.Level(0, 0, col)
-			} else {
-				dst[i] = parquet.Int32Value(x).Level(0, 1, col)
-			}
-		}
-	}}
+	return fixed(name, parquet.Date(), parquet.Int32Value(0), true, func(i int) (uint64, bool) { return uint64(v[i]), v[i] != feature.NoDate })
 }
 
 // ConstDate is a DATE column holding one day on every row (the as_of column).
 func ConstDate(name string, day int32) Column {
-	return Column{name, parquet.Date(), func(dst []parquet.Value, _, col int) {
-		v := parquet.Int32Value(day).Level(0, 0, col)
-		for i := range dst {
-			dst[i] = v
-		}
-	}}
+	return fixed(name, parquet.Date(), parquet.Int32Value(0), false, func(int) (uint64, bool) { return uint64(day), true })
 }
 
 // OptionalInt32 is an INT32 column, null where valid(i) is false.
 func OptionalInt32(name string, v []int32, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Int(32)), optional(func(i int) parquet.Value {
-		if !valid(i) {
-			return parquet.Value{}
-		}
-		return parquet.Int32Value(v[i])
-	})}
+	return fixed(name, parquet.Int(32), parquet.Int32Value(0), true, func(i int) (uint64, bool) { return uint64(v[i]), valid(i) })
 }
 
 // OptionalInt64 is an INT64 column, null where valid(i) is false.
 func OptionalInt64(name string, v []int64, valid func(i int) bool) Column {
-	return Column{name, parquet.Optional(parquet.Int(64)), optional(func(i int) parquet.Value {
-		if !valid(i) {
-			return parquet.Value{}
-		}
-		return parquet.Int64Value(v[i])
-	})}
+	return fixed(name, parquet.Int(64), parquet.Int64Value(0), true, func(i int) (uint64, bool) { return uint64(v[i]), valid(i) })
 }
 
 // Bool is a required BOOLEAN column.
 func Bool(name string, v []bool) Column {
-	return Column{name, parquet.Leaf(parquet.BooleanType), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			dst[i] = parquet.BooleanValue(x).Level(0, 0, col)
+	return fixed(name, parquet.Leaf(parquet.BooleanType), parquet.BooleanValue(false), false, func(i int) (uint64, bool) {
+		if v[i] {
+			return 1, true
 		}
-	}}
+		return 0, true
+	})
 }
 
 // Key is a plain-encoded UTF-8 column for unique values (customer ids), where a dictionary
 // would only add a hash lookup per row.
 func Key(name string, v []string) Column {
-	return Column{name, parquet.String(), func(dst []parquet.Value, start, col int) {
-		for i, x := range v[start : start+len(dst)] {
-			dst[i] = parquet.ByteArrayValue(unsafeBytes(x)).Level(0, 0, col)
-		}
-	}}
+	return text(name, parquet.String(), false, func(i int) (string, bool) { return v[i], true })
 }
 
 // OptionalKey is a plain-encoded UTF-8 column of mostly distinct values with "" written as
@@ -170,16 +136,12 @@ func dictString() parquet.Node { return parquet.Encoded(parquet.String(), &parqu
 
 // String is a dictionary-encoded UTF-8 column.
 func String(name string, v []string) Column {
-	c := Key(name, v)
-	c.node = dictString()
-	return c
+	return text(name, dictString(), false, func(i int) (string, bool) { return v[i], true })
 }
 
 // OptionalString is a dictionary-encoded UTF-8 column with "" written as null.
 func OptionalString(name string, v []string) Column {
-	c := OptionalKey(name, v)
-	c.node = parquet.Optional(dictString())
-	return c
+	return text(name, dictString(), true, func(i int) (string, bool) { return v[i], v[i] != "" })
 }
 
 // The Func columns compute row i's value when it is written instead of reading a slice: long
@@ -188,41 +150,27 @@ func OptionalString(name string, v []string) Column {
 
 // StringFunc is a dictionary-encoded UTF-8 column of few distinct values.
 func StringFunc(name string, get func(i int) string) Column {
-	return Column{name, dictString(), required(func(i int) parquet.Value {
-		return parquet.ByteArrayValue(unsafeBytes(get(i)))
-	})}
+	return text(name, dictString(), false, func(i int) (string, bool) { return get(i), true })
 }
 
 // OptionalKeyFunc is a plain-encoded UTF-8 column of mostly distinct values, null where ok is
 // false.
 func OptionalKeyFunc(name string, get func(i int) (v string, ok bool)) Column {
-	return Column{name, parquet.Optional(parquet.String()), optional(func(i int) parquet.Value {
-		v, ok := get(i)
-		if !ok {
-			return parquet.Value{}
-		}
-		return parquet.ByteArrayValue(unsafeBytes(v))
-	})}
+	return text(name, parquet.String(), true, get)
 }
 
 // OptionalFloat64Func is a DOUBLE column, null where ok is false.
 func OptionalFloat64Func(name string, get func(i int) (v float64, ok bool)) Column {
-	return Column{name, parquet.Optional(parquet.Leaf(parquet.DoubleType)), optional(func(i int) parquet.Value {
+	return fixed(name, parquet.Leaf(parquet.DoubleType), parquet.DoubleValue(0), true, func(i int) (uint64, bool) {
 		v, ok := get(i)
-		if !ok {
-			return parquet.Value{}
-		}
-		return parquet.DoubleValue(v)
-	})}
+		return math.Float64bits(v), ok
+	})
 }
 
 // MoneyFunc is a DECIMAL(18, scale) column of minor units.
 func MoneyFunc(name string, scale int, get func(i int) int64) Column {
-	return Column{name, moneyNode(scale), required(func(i int) parquet.Value { return parquet.Int64Value(get(i)) })}
+	return fixed(name, moneyNode(scale), parquet.Int64Value(0), false, func(i int) (uint64, bool) { return uint64(get(i)), true })
 }
-
-// unsafeBytes views s as bytes without copying; the writer copies values it keeps.
-func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // orderedGroup is a Parquet group whose fields keep their declared order (parquet.Group sorts
 // them by name, which would scatter related columns in BI tools).
