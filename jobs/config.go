@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/rfmjob/rfm/analytics/cluster"
 )
 
 // Config is the job's configuration. Its zero value means "all defaults"; Load fills it from a
@@ -427,13 +425,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Clusters.enabled() {
-		if err := c.Clusters.options(1).Validate(); err != nil {
-			// The package names its Options fields; say the config keys instead.
-			keys := strings.NewReplacer("KMin", "k_min", "KMax", "k_max", "FitSample", "fit_sample",
-				"Restarts", "restarts", "MaxIter", "max_iter", "K is", "k is")
-			for _, e := range strings.Split(err.Error(), "\n") {
-				bad("clusters.%s", keys.Replace(strings.TrimPrefix(e, cluster.ErrOptions.Error()+": ")))
-			}
+		for _, e := range c.Clusters.optionErrors() {
+			bad("%s", e)
 		}
 	}
 	errs = append(errs, c.validateProfit()...)

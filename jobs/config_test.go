@@ -82,15 +82,22 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	cfg.Pareto.ACut, cfg.Pareto.BCut = 0.9, 0.5
 	cfg.Input.Columns.Amount, cfg.Input.Columns.Quantity = "amount", "qty"
 	cfg.Clusters.FitSample, cfg.Clusters.Restarts = 10, -1
+	auto := 0
+	cfg.Clusters.K, cfg.Clusters.KMin, cfg.Clusters.KMax = &auto, 5, 3
 	cfg.Normalize()
 	err := cfg.Validate()
 	if !errors.Is(err, ErrConfig) {
 		t.Fatalf("got %v, want ErrConfig", err)
 	}
 	for _, want := range []string{"input.transactions", "engine", "amount, or quantity", "lookback", "Mars/Olympus", "bins is 11", "kmeans", "a_cut",
-		"clusters.fit_sample is 10", "clusters.restarts is -1"} {
+		"clusters.fit_sample is 10, want ≥", "clusters.restarts is -1, want ≥ 1", "clusters.k_max is 3, want ≥ the smallest k tried (5)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
+		}
+	}
+	for _, field := range []string{"FitSample", "Restarts", "KMax", "KMin", "cluster: invalid options"} {
+		if strings.Contains(err.Error(), field) {
+			t.Errorf("error says the cluster package's %q, not a config key:\n%v", field, err)
 		}
 	}
 }

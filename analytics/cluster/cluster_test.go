@@ -286,6 +286,19 @@ func TestOptionsValidateListsEveryProblem(t *testing.T) {
 	if !errors.Is(err, ErrOptions) {
 		t.Errorf("got %v, want it to wrap ErrOptions", err)
 	}
+	// Each problem is an *OptionError naming its field, for callers that rename fields.
+	var fields []string
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			var oe *OptionError
+			if errors.As(e, &oe) {
+				fields = append(fields, oe.Field)
+			}
+		}
+	}
+	if want := []string{"KMin", "Restarts", "MaxIter", "Tol", "Workers", "SilhouetteSample"}; !slices.Equal(fields, want) {
+		t.Errorf("option error fields = %v, want %v", fields, want)
+	}
 	if err := (Options{}).Validate(); err != nil {
 		t.Errorf("zero Options: got %v, want nil", err)
 	}

@@ -1,6 +1,9 @@
 package cluster
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors returned for bad data or options. Every error this package returns wraps one of these
 // with the detail needed to fix the input (feature name, row, value, k), so callers can test
@@ -26,3 +29,18 @@ var (
 	// ErrFutureDate: FeaturesFrom found a last purchase after the as-of day.
 	ErrFutureDate = errors.New("cluster: purchase after the as-of day")
 )
+
+// OptionError is one out-of-range Options field: Field is the field's name, Value its value
+// after defaults, Want the accepted range. It wraps ErrOptions. Callers that expose the
+// options under other names (a config file's keys) rename Field; Want names no field.
+type OptionError struct {
+	Field string
+	Value any
+	Want  string
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("%v: %s is %v, want %s", ErrOptions, e.Field, e.Value, e.Want)
+}
+
+func (e *OptionError) Unwrap() error { return ErrOptions }

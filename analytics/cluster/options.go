@@ -86,41 +86,41 @@ func (o Options) withDefaults() Options {
 }
 
 // Validate reports every out-of-range field of o (after defaults are applied) at once, each
-// wrapped in ErrOptions.
+// an *OptionError.
 func (o Options) Validate() error {
 	o = o.withDefaults()
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrOptions}, args...)...))
+	bad := func(field string, value any, want string) {
+		errs = append(errs, &OptionError{Field: field, Value: value, Want: want})
 	}
 	if o.K < 0 {
-		bad("K is %d, want ≥ 0", o.K)
+		bad("K", o.K, "≥ 0")
 	}
 	if o.K == 0 {
 		if o.KMin < 2 {
-			bad("KMin is %d, want ≥ 2 (the silhouette needs two clusters)", o.KMin)
+			bad("KMin", o.KMin, "≥ 2 (the silhouette needs two clusters)")
 		}
 		if o.KMax < o.KMin {
-			bad("KMax is %d, want ≥ KMin (%d)", o.KMax, o.KMin)
+			bad("KMax", o.KMax, fmt.Sprintf("≥ the smallest k tried (%d)", o.KMin))
 		}
 	}
 	if o.Restarts < 0 {
-		bad("Restarts is %d, want ≥ 1", o.Restarts)
+		bad("Restarts", o.Restarts, "≥ 1")
 	}
 	if o.MaxIter < 0 {
-		bad("MaxIter is %d, want ≥ 1", o.MaxIter)
+		bad("MaxIter", o.MaxIter, "≥ 1")
 	}
 	if !(o.Tol >= 0) {
-		bad("Tol is %v, want ≥ 0", o.Tol)
+		bad("Tol", o.Tol, "≥ 0")
 	}
 	if o.Workers < 0 {
-		bad("Workers is %d, want ≥ 1", o.Workers)
+		bad("Workers", o.Workers, "≥ 1")
 	}
 	if o.SilhouetteSample < 0 || o.SilhouetteSample == 1 {
-		bad("SilhouetteSample is %d, want ≥ 2", o.SilhouetteSample)
+		bad("SilhouetteSample", o.SilhouetteSample, "≥ 2")
 	}
 	if o.FitSample > 0 && o.FitSample < minFitSample {
-		bad("FitSample is %d, want ≥ %d, or negative for every row", o.FitSample, minFitSample)
+		bad("FitSample", o.FitSample, fmt.Sprintf("≥ %d, or negative for every row", minFitSample))
 	}
 	return errors.Join(errs...)
 }
