@@ -232,7 +232,7 @@ func (v *profitView) customerColumns() []pq.Column {
 		pq.Int64("profit_rank", p.ProfitRank),
 		pq.OptionalFloat64("cum_profit_share", p.CumProfitShare, sharesDefined),
 		pq.String("tier", names),
-		pq.Key("tier_reason", tr.Reason),
+		pq.Text("tier_reason", tr.Reason),
 		pq.OptionalString("next_tier", tr.NextTier),
 		pq.Money("next_tier_gap", tr.NextTierGap, s),
 		pq.Money("next_tier_revenue_gap", tr.NextTierRevenue, s),

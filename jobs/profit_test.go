@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"math"
 	"path/filepath"
@@ -519,9 +520,26 @@ func TestProfitRunGenerated(t *testing.T) {
 			if !strings.Contains(note, "after the as-of day, 0 before the window, 0 of customers without transactions in the window (not attributed), 0 rejected") {
 				t.Errorf("activity accounting %q, want every row used or after the as-of day", note)
 			}
-			var custCost, tierCost int64
+			var custCost, tierCost, reasonsFrom int64
 			for _, c := range readTable[profitCustomer](t, out, TableCustomers, opt.End()) {
 				custCost += c.CostToServe
+				if c.TierReason >= "profit 1" {
+					reasonsFrom++
+				}
+			}
+			// tier_reason is written without page bounds; DuckDB must still filter on it.
+			db, err := sql.Open("duckdb", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var n int64
+			path := filepath.Join(PartitionDir(out, TableCustomers, opt.End()), dataFile)
+			if err := db.QueryRow(`SELECT count(*) FROM read_parquet($1) WHERE tier_reason >= 'profit 1'`, path).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != reasonsFrom || n == 0 {
+				t.Errorf("DuckDB counts %d reasons from 'profit 1', Go %d; want equal and > 0", n, reasonsFrom)
 			}
 			for _, c := range readTable[costOut](t, out, TableCostToServe, opt.End()) {
 				if c.Grain == "tier" {

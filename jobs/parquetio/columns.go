@@ -17,6 +17,9 @@ type Column struct {
 	Name string
 	node parquet.Node
 	fill func(dst []parquet.Value, start, col int)
+	// noBounds leaves the column's page bounds out of the column index: for free text,
+	// where min and max prune nothing and cost a string comparison per value.
+	noBounds bool
 }
 
 // fixed is a column of a fixed-width kind (that of zero) whose row i has payload word(i)
@@ -26,7 +29,7 @@ func fixed(name string, node parquet.Node, zero parquet.Value, optional bool, wo
 	if optional {
 		def, node = 1, parquet.Optional(node)
 	}
-	return Column{name, node, func(dst []parquet.Value, start, col int) {
+	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int) {
 		t, null := zero.Level(0, def, col), parquet.Value{}.Level(0, 0, col)
 		for i := range dst {
 			if w, ok := word(start + i); ok || !optional {
@@ -44,7 +47,7 @@ func text(name string, node parquet.Node, optional bool, get func(i int) (v stri
 	if optional {
 		def, node = 1, parquet.Optional(node)
 	}
-	return Column{name, node, func(dst []parquet.Value, start, col int) {
+	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int) {
 		t, null := parquet.ByteArrayValue(nil).Level(0, def, col), parquet.Value{}.Level(0, 0, col)
 		for i := range dst {
 			if v, ok := get(start + i); ok || !optional {
@@ -122,6 +125,14 @@ func Bool(name string, v []bool) Column {
 // would only add a hash lookup per row.
 func Key(name string, v []string) Column {
 	return text(name, parquet.String(), false, func(i int) (string, bool) { return v[i], true })
+}
+
+// Text is a plain-encoded UTF-8 column of free text (one sentence per row), without page
+// bounds.
+func Text(name string, v []string) Column {
+	c := Key(name, v)
+	c.noBounds = true
+	return c
 }
 
 // OptionalKey is a plain-encoded UTF-8 column of mostly distinct values with "" written as

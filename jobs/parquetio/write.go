@@ -73,8 +73,14 @@ func WriteFile(path, table string, n int, cols []Column) (err error) {
 	schema := schemaOf(table, cols)
 	// Page bounds go to the column index and the row group statistics; repeating them in
 	// every data page header (DataPageStatistics) computed them twice.
-	w := parquet.NewWriter(bw, schema, parquet.Compression(&fastSnappy{}),
-		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1<<20), parquet.DataPageStatistics(false))
+	opts := []parquet.WriterOption{schema, parquet.Compression(&fastSnappy{}),
+		parquet.CreatedBy("rfm", "", ""), parquet.PageBufferSize(1 << 20), parquet.DataPageStatistics(false)}
+	for _, c := range cols {
+		if c.noBounds {
+			opts = append(opts, parquet.SkipPageBounds(c.Name))
+		}
+	}
+	w := parquet.NewWriter(bw, opts...)
 	// Row groups are encoded and compressed concurrently, one per core at a time, and
 	// committed in order as soon as each is done, so that committing one (a serial copy into
 	// the file) overlaps with encoding the next.

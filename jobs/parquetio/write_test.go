@@ -88,3 +88,43 @@ func TestGroupStarts(t *testing.T) {
 		}
 	}
 }
+
+// TestTextHasNoPageBounds: a Text column keeps its values but leaves min and max out of the
+// column index and the chunk statistics, while a Key column keeps them.
+func TestTextHasNoPageBounds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	ids := []string{"a", "b", "c"}
+	reasons := []string{"profit 3.00 ranks first", "profit 2.00 ranks second", ""}
+	if err := WriteFile(path, "t", 3, []Column{Key("id", ids), Text("reason", reasons)}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(mustOpen(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := f.RowGroups()[0].ColumnChunks()
+	for c, want := range [][2]string{{"a", "c"}, {"", ""}} {
+		ci, err := chunks[c].ColumnIndex()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lo, hi := ci.MinValue(0).String(), ci.MaxValue(0).String(); lo != want[0] || hi != want[1] {
+			t.Errorf("column %d: column index bounds [%q, %q], want [%q, %q]", c, lo, hi, want[0], want[1])
+		}
+		st := f.Metadata().RowGroups[0].Columns[c].MetaData.Statistics
+		if got := [2]string{string(st.MinValue), string(st.MaxValue)}; got != want {
+			t.Errorf("column %d: chunk statistics %q, want %q", c, got, want)
+		}
+	}
+	rows := make([]parquet.Row, 3)
+	r := f.RowGroups()[0].Rows()
+	defer r.Close()
+	if n, _ := r.ReadRows(rows); n != 3 {
+		t.Fatalf("read %d rows, want 3", n)
+	}
+	for i, row := range rows {
+		if got := row[1].String(); got != reasons[i] {
+			t.Errorf("row %d reason %q, want %q", i, got, reasons[i])
+		}
+	}
+}
