@@ -12,66 +12,107 @@ import (
 )
 
 // Column is one output column: its name, its Parquet leaf type, and how to fill a batch of
-// its values (already carrying their repetition and definition levels) from row start on.
+// its values (already carrying their repetition and definition levels) from row start on,
+// using s for the batch's payloads.
 type Column struct {
 	Name string
 	node parquet.Node
-	fill func(dst []parquet.Value, start, col int)
+	fill func(dst []parquet.Value, start, col int, s *scratch)
 	// noBounds leaves the column's page bounds out of the column index: for free text,
 	// where min and max prune nothing and cost a string comparison per value.
 	noBounds bool
 }
 
+// scratch holds one batch's payloads (and, for optional columns, which rows are null) on
+// their way into Values (see setWords and setStrings).
+type scratch struct {
+	words []uint64
+	strs  []string
+	null  []bool
+}
+
+func newScratch() *scratch {
+	return &scratch{make([]uint64, rowsPerBatch), make([]string, rowsPerBatch), make([]bool, rowsPerBatch)}
+}
+
+// nulls returns the null flags of an n-row batch, nil for a required column.
+func (s *scratch) nulls(n int, optional bool) []bool {
+	if !optional {
+		return nil
+	}
+	return s.null[:n]
+}
+
+// optionalNode returns node, optional when optional, and the definition level of a value.
+func optionalNode(node parquet.Node, optional bool) (parquet.Node, int) {
+	if optional {
+		return parquet.Optional(node), 1
+	}
+	return node, 0
+}
+
 // fixed is a column of a fixed-width kind (that of zero) whose row i has payload word(i)
 // (see payload); when optional, null where word's ok is false.
 func fixed(name string, node parquet.Node, zero parquet.Value, optional bool, word func(i int) (w uint64, ok bool)) Column {
-	def := 0
-	if optional {
-		def, node = 1, parquet.Optional(node)
-	}
-	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int) {
-		t, null := zero.Level(0, def, col), parquet.Value{}.Level(0, 0, col)
-		for i := range dst {
-			if w, ok := word(start + i); ok || !optional {
-				layout.setWord(&dst[i], t, w)
-			} else {
-				dst[i] = null
+	node, def := optionalNode(node, optional)
+	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int, s *scratch) {
+		words, null := s.words[:len(dst)], s.nulls(len(dst), optional)
+		for i := range words {
+			var ok bool
+			words[i], ok = word(start + i)
+			if null != nil {
+				null[i] = !ok
 			}
 		}
+		layout.setWords(dst, zero.Level(0, def, col), col, words, null)
+	}}
+}
+
+// ints is fixed over a slice of integers, null where a value equals null when nullable: a
+// loop over the slice rather than a function call per row.
+func ints[T int8 | int32 | int64](name string, node parquet.Node, zero parquet.Value, v []T, nullable bool, null T) Column {
+	node, def := optionalNode(node, nullable)
+	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int, s *scratch) {
+		words, isNull := s.words[:len(dst)], s.nulls(len(dst), nullable)
+		for i, x := range v[start : start+len(dst)] {
+			words[i] = uint64(x)
+			if isNull != nil {
+				isNull[i] = x == null
+			}
+		}
+		layout.setWords(dst, zero.Level(0, def, col), col, words, isNull)
 	}}
 }
 
 // text is a UTF-8 column whose row i is get(i); when optional, null where ok is false.
 func text(name string, node parquet.Node, optional bool, get func(i int) (v string, ok bool)) Column {
-	def := 0
-	if optional {
-		def, node = 1, parquet.Optional(node)
-	}
-	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int) {
-		t, null := parquet.ByteArrayValue(nil).Level(0, def, col), parquet.Value{}.Level(0, 0, col)
-		for i := range dst {
-			if v, ok := get(start + i); ok || !optional {
-				layout.setBytes(&dst[i], t, v)
-			} else {
-				dst[i] = null
+	node, def := optionalNode(node, optional)
+	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int, s *scratch) {
+		strs, null := s.strs[:len(dst)], s.nulls(len(dst), optional)
+		for i := range strs {
+			var ok bool
+			strs[i], ok = get(start + i)
+			if null != nil {
+				null[i] = !ok
 			}
 		}
+		layout.setStrings(dst, parquet.ByteArrayValue(nil).Level(0, def, col), col, strs, null)
 	}}
 }
 
 // Int64 is a required INT64 column.
 func Int64(name string, v []int64) Column {
-	return fixed(name, parquet.Int(64), parquet.Int64Value(0), false, func(i int) (uint64, bool) { return uint64(v[i]), true })
+	return ints(name, parquet.Int(64), parquet.Int64Value(0), v, false, 0)
 }
 
 // Int32 is a required INT32 column.
 func Int32(name string, v []int32) Column {
-	return fixed(name, parquet.Int(32), parquet.Int32Value(0), false, func(i int) (uint64, bool) { return uint64(v[i]), true })
+	return ints(name, parquet.Int(32), parquet.Int32Value(0), v, false, 0)
 }
 
 // SmallInt is an INT32 column of int8 values; zero is written as null when zeroIsNull.
 func SmallInt(name string, v []int8, zeroIsNull bool) Column {
-	return fixed(name, parquet.Int(32), parquet.Int32Value(0), zeroIsNull, func(i int) (uint64, bool) { return uint64(v[i]), v[i] != 0 })
+	return ints(name, parquet.Int(32), parquet.Int32Value(0), v, zeroIsNull, 0)
 }
 
 // Float64 is a required DOUBLE column.
@@ -86,14 +127,14 @@ func OptionalFloat64(name string, v []float64, valid func(i int) bool) Column {
 
 // Money is a DECIMAL(18, scale) column of minor units.
 func Money(name string, v []int64, scale int) Column {
-	return MoneyFunc(name, scale, func(i int) int64 { return v[i] })
+	return ints(name, moneyNode(scale), parquet.Int64Value(0), v, false, 0)
 }
 
 func moneyNode(scale int) parquet.Node { return parquet.Decimal(scale, 18, parquet.Int64Type) }
 
 // Date is a DATE column of days since 1970-01-01; feature.NoDate is null.
 func Date(name string, v []int32) Column {
-	return fixed(name, parquet.Date(), parquet.Int32Value(0), true, func(i int) (uint64, bool) { return uint64(v[i]), v[i] != feature.NoDate })
+	return ints(name, parquet.Date(), parquet.Int32Value(0), v, true, feature.NoDate)
 }
 
 // ConstDate is a DATE column holding one day on every row (the as_of column).

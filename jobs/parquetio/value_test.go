@@ -121,7 +121,7 @@ func TestFillMatchesConstructors(t *testing.T) {
 					t.Errorf("%s: optional = %v, want %v", col.Name, got, optional[c])
 				}
 				dst := make([]parquet.Value, rows)
-				col.fill(dst, from, c)
+				col.fill(dst, from, c, newScratch())
 				for i, got := range dst {
 					w := want[c](from + i)
 					def := 0
@@ -170,14 +170,14 @@ func BenchmarkFillBatch(b *testing.B) {
 	for i := range v {
 		v[i], d[i] = int64(i)*37, int32(19000+i%700)
 	}
-	dst := make([]parquet.Value, rowsPerBatch)
+	dst, s := make([]parquet.Value, rowsPerBatch), newScratch()
 	for _, l := range []valueLayout{layout, {}} {
 		name := map[bool]string{true: "probed", false: "constructors"}[l.ok]
 		for _, col := range []Column{Int64("int64", v), Date("date", d)} {
 			b.Run(name+"/"+col.Name, func(b *testing.B) {
 				withLayout(l, func() {
 					for b.Loop() {
-						col.fill(dst, 0, 3)
+						col.fill(dst, 0, 3, s)
 					}
 				})
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rowsPerBatch), "ns/value")

@@ -20,12 +20,12 @@ const (
 
 // writeGroup writes rows [start, end) of cols as one row group.
 func writeGroup(rg *parquet.ConcurrentRowGroupWriter, cols []Column, start, end int) error {
-	batch := make([]parquet.Value, rowsPerBatch)
+	batch, s := make([]parquet.Value, rowsPerBatch), newScratch()
 	for c, col := range cols {
 		cw := rg.ColumnWriters()[c]
 		for b := start; b < end; b += rowsPerBatch {
 			vals := batch[:min(rowsPerBatch, end-b)]
-			col.fill(vals, b, c)
+			col.fill(vals, b, c, s)
 			if _, err := cw.WriteRowValues(vals); err != nil {
 				return fmt.Errorf("column %s: %w", col.Name, err)
 			}
