@@ -51,19 +51,25 @@ func optionalNode(node parquet.Node, optional bool) (parquet.Node, int) {
 	return node, 0
 }
 
+// gather sets out[i] to the payload of row start+i and, when null is not nil, null[i] to
+// whether the row is null.
+func gather[P uint64 | string](out []P, null []bool, start int, get func(i int) (P, bool)) {
+	for i := range out {
+		var ok bool
+		out[i], ok = get(start + i)
+		if null != nil {
+			null[i] = !ok
+		}
+	}
+}
+
 // fixed is a column of a fixed-width kind (that of zero) whose row i has payload word(i)
 // (see payload); when optional, null where word's ok is false.
 func fixed(name string, node parquet.Node, zero parquet.Value, optional bool, word func(i int) (w uint64, ok bool)) Column {
 	node, def := optionalNode(node, optional)
 	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int, s *scratch) {
 		words, null := s.words[:len(dst)], s.nulls(len(dst), optional)
-		for i := range words {
-			var ok bool
-			words[i], ok = word(start + i)
-			if null != nil {
-				null[i] = !ok
-			}
-		}
+		gather(words, null, start, word)
 		layout.setWords(dst, zero.Level(0, def, col), col, words, null)
 	}}
 }
@@ -89,13 +95,7 @@ func text(name string, node parquet.Node, optional bool, get func(i int) (v stri
 	node, def := optionalNode(node, optional)
 	return Column{Name: name, node: node, fill: func(dst []parquet.Value, start, col int, s *scratch) {
 		strs, null := s.strs[:len(dst)], s.nulls(len(dst), optional)
-		for i := range strs {
-			var ok bool
-			strs[i], ok = get(start + i)
-			if null != nil {
-				null[i] = !ok
-			}
-		}
+		gather(strs, null, start, get)
 		layout.setStrings(dst, parquet.ByteArrayValue(nil).Level(0, def, col), col, strs, null)
 	}}
 }
