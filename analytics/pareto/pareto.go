@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/rfmjob/rfm/analytics/internal/rank"
 )
 
 // Result holds one row per customer, in the order of the input, and the summary.
@@ -67,7 +69,7 @@ func Analyze(ids []string, value []int64, cfg Config) (*Result, error) {
 		total, positive = t, p
 	}
 
-	order, ranked := rankOrder(ids, value)
+	order, ranked := rank.Descending(ids, value)
 	r := &Result{
 		Rank:     make([]int64, n),
 		CumShare: make([]float64, n),

@@ -1,6 +1,10 @@
 package profit
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/rfmjob/rfm/analytics/internal/rank"
+)
 
 // WhalePoints is the number of points of the whale curve: customer shares 0, 0.01, …, 1.
 const WhalePoints = 101
@@ -38,7 +42,7 @@ type WhalePoint struct {
 // rankAndWhale fills ProfitRank, CumProfitShare and Whale from Profit.
 func rankAndWhale(r *Result, ids []string) error {
 	n := len(r.Profit)
-	order := RankOrder(ids, r.Profit)
+	order, ranked := rank.Descending(ids, r.Profit)
 	r.Order = order
 	total := r.Totals.Profit
 	w := &r.Whale
@@ -53,7 +57,7 @@ func rankAndWhale(r *Result, ids []string) error {
 	r.CumProfitShare = make([]float64, n)
 	cum := make([]int64, n+1) // cum[k]: profit of the top k customers
 	for pos, i := range order {
-		p := r.Profit[i]
+		p := ranked[pos]
 		r.ProfitRank[i] = int64(pos + 1)
 		c, ok := add(cum[pos], p)
 		if !ok {
@@ -79,7 +83,7 @@ func rankAndWhale(r *Result, ids []string) error {
 		k, rem := j*n/100, j*n%100
 		y := float64(cum[k])
 		if rem != 0 {
-			y += float64(rem) / 100 * float64(r.Profit[order[k]])
+			y += float64(rem) / 100 * float64(ranked[k])
 		}
 		w.Points[j] = WhalePoint{CustomerShare: float64(j) / 100, CumProfit: y, ProfitShare: share(y)}
 	}
