@@ -76,17 +76,7 @@ func (a *assigner) cumulative() {
 		}
 		return last
 	}
-	suffix := make([]string, last+1)
-	for k := range suffix {
-		switch {
-		case k < last:
-			suffix[k] = " of positive profit (" + cfg.Tiers[k] + " < " + percent(cfg.ProfitCuts[k]) + "%)"
-		case last == 0:
-			suffix[k] = " of positive profit (" + cfg.Tiers[k] + ": " + a.onlyRankedTier() + ")"
-		default:
-			suffix[k] = " of positive profit (" + cfg.Tiers[k] + " ≥ " + percent(cfg.ProfitCuts[last-1]) + "%)"
-		}
-	}
+	suffix := a.cutSuffixes(cfg.ProfitCuts, " of positive profit", " < ", " ≥ ")
 	for pos, i := range a.order {
 		v, x := a.value[i], i
 		if pos >= m {

@@ -55,17 +55,7 @@ func (a *assigner) share() {
 	caps := shareCaps(cfg.ShareCuts, m)
 	last := len(caps) - 1
 	var leadCaps []int
-	suffix := make([]string, len(caps))
-	for k := range caps {
-		switch {
-		case k < last:
-			suffix[k] = " (" + cfg.Tiers[k] + " ≤ " + percent(cfg.ShareCuts[k]) + "%)"
-		case last == 0:
-			suffix[k] = " (" + cfg.Tiers[k] + ": " + a.onlyRankedTier() + ")"
-		default:
-			suffix[k] = " (" + cfg.Tiers[k] + ": below the top " + percent(cfg.ShareCuts[last-1]) + "%)"
-		}
-	}
+	suffix := a.cutSuffixes(cfg.ShareCuts, "", " ≤ ", ": below the top ")
 	if m < len(a.order) {
 		leadCaps = shareCaps(cfg.ShareCuts, m+1)
 	}
@@ -106,10 +96,23 @@ func (a *assigner) leadReason(w *reasonWriter, i int32, v int64) {
 	w.money(i, "profit ", v, a.scale, a.leadSuffix)
 }
 
-// onlyRankedTier describes who the single ranked tier holds.
-func (a *assigner) onlyRankedTier() string {
-	if a.cfg.hasLeadTier() {
-		return "profit ≥ 0"
+// cutSuffixes returns, per ranked tier k, how its reasons end: "<lead> (<tier><in><cut k>%)"
+// for a tier with a cut, "<lead> (<tier><out><last cut>%)" for the last ranked tier, and
+// "<lead> (<tier>: profit ≥ 0)" or "…: everyone)" when it is the only one.
+func (a *assigner) cutSuffixes(cuts []float64, lead, in, out string) []string {
+	suffix := make([]string, len(cuts)+1)
+	for k := range suffix {
+		tier := lead + " (" + a.cfg.Tiers[k]
+		switch {
+		case k < len(cuts):
+			suffix[k] = tier + in + percent(cuts[k]) + "%)"
+		case k > 0:
+			suffix[k] = tier + out + percent(cuts[k-1]) + "%)"
+		case a.cfg.hasLeadTier():
+			suffix[k] = tier + ": profit ≥ 0)"
+		default:
+			suffix[k] = tier + ": everyone)"
+		}
 	}
-	return "everyone"
+	return suffix
 }

@@ -138,6 +138,10 @@ func TestReasonsAndRevenueGap(t *testing.T) {
 		// gap 1001 at 2500 of 6000: ⌈2402.4⌉; gap 601 at 1500 of 4000: ⌈1602.67⌉.
 		{"cumulative gold", Config{Method: MethodCumulative}, "c", "profit 20.00: the customers ranked above make 55.6% of positive profit (gold < 80%)", 2403},
 		{"cumulative iron", Config{Method: MethodCumulative}, "e", "profit 10.00: the customers ranked above make 83.3% of positive profit (iron ≥ 80%)", 1603},
+		// One ranked tier: it holds profit ≥ 0, or everyone without an unprofitable tier (a ranks 1 of 12).
+		{"share only ranked tier", Config{Tiers: []string{"good", "lead"}, ShareCuts: []float64{}}, "a", "profit 50.00 ranks in the top 10.0% (good: profit ≥ 0)", 0},
+		{"share everyone", Config{Tiers: []string{"all"}, ShareCuts: []float64{}, NoUnprofitableTier: true}, "a", "profit 50.00 ranks in the top 8.3% (all: everyone)", 0},
+		{"cumulative only ranked tier", Config{Method: MethodCumulative, Tiers: []string{"good", "lead"}, ProfitCuts: []float64{}}, "c", "profit 20.00: the customers ranked above make 55.6% of positive profit (good: profit ≥ 0)", 0},
 		// gap 300000 − 5000 at 5500 of 12000: ⌈643636.36⌉.
 		{"thresholds", Config{Method: MethodThresholds, Thresholds: []int64{300000, 1000, 0}}, "a", "profit 50.00 ≥ 10.00 (gold threshold)", 643637},
 		{"thresholds lowest", Config{Method: MethodThresholds, Thresholds: []int64{300000, 1000, 0}}, "k", "profit -2.00 < 0.00 (below the iron threshold)", 1067},
