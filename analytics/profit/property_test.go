@@ -80,6 +80,15 @@ func TestComputeInvariants(t *testing.T) {
 				t.Fatalf("seed %d: ranks %d and %d out of order (rows %d, %d)", seed, k, k+1, hi, lo)
 			}
 		}
+		// Order, which tier.Assign ranks by, is the inverse of ProfitRank.
+		if len(r.Order) != n {
+			t.Fatalf("seed %d: Order has %d rows, want %d", seed, len(r.Order), n)
+		}
+		for k, i := range r.Order {
+			if int(i) != byRank[k]-1 {
+				t.Fatalf("seed %d: Order[%d] = %d, but row %d has rank %d", seed, k, i, byRank[k]-1, k+1)
+			}
+		}
 		w := r.Whale
 		if got := w.Points[100].CumProfit; got != float64(r.Totals.Profit) {
 			t.Errorf("seed %d: whale ends at %v, want the total %d", seed, got, r.Totals.Profit)
