@@ -6,6 +6,7 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
@@ -62,7 +63,7 @@ const (
 // Rejected is one quarantined input row.
 type Rejected struct {
 	File   string
-	Row    int64 // 0-based row number within the file
+	Row    int64 // 0-based row number within the file; -1 where the engine cannot tell (Trino)
 	Reason string
 	// Raw values of the mapped columns as text ("" for null).
 	CustomerID, OrderID, Timestamp, Amount string
@@ -77,23 +78,49 @@ type Counts struct {
 	Rejected     map[string]int64 // by reason
 }
 
-// Add counts n rows of a row_counts.sql status ("used", "after_as_of", "before_window",
-// "rejected" with its reason); the SQL engines read their counts this way.
-func (c *Counts) Add(status, reason string, n int64) {
-	if c.Rejected == nil {
-		c.Rejected = map[string]int64{}
+// ScanCounts reads the rows of sql/row_counts.sql (status, reason, rows); the SQL engines get
+// their counts this way. A status it does not know counts only in Read.
+func ScanCounts(rows *sql.Rows) (Counts, error) {
+	c := Counts{Rejected: map[string]int64{}}
+	for rows.Next() {
+		var status string
+		var reason sql.NullString
+		var n int64
+		if err := rows.Scan(&status, &reason, &n); err != nil {
+			return c, err
+		}
+		c.Read += n
+		switch status {
+		case "used":
+			c.Used += n
+		case "after_as_of":
+			c.AfterAsOf += n
+		case "before_window":
+			c.BeforeWindow += n
+		case "rejected":
+			c.Rejected[reason.String] += n
+		}
 	}
-	c.Read += n
-	switch status {
-	case "used":
-		c.Used += n
-	case "after_as_of":
-		c.AfterAsOf += n
-	case "before_window":
-		c.BeforeWindow += n
-	case "rejected":
-		c.Rejected[reason] += n
+	return c, rows.Err()
+}
+
+// ScanRejected reads the rows of sql/rejected_rows.sql, in their order. A NULL row number (an
+// engine that does not know it) is -1.
+func ScanRejected(rows *sql.Rows) ([]Rejected, error) {
+	var out []Rejected
+	for rows.Next() {
+		var r Rejected
+		var row sql.NullInt64
+		if err := rows.Scan(&r.File, &row, &r.Reason, &r.CustomerID, &r.OrderID, &r.Timestamp, &r.Amount); err != nil {
+			return nil, err
+		}
+		r.Row = -1
+		if row.Valid {
+			r.Row = row.Int64
+		}
+		out = append(out, r)
 	}
+	return out, rows.Err()
 }
 
 // RejectedTotal sums the rejected rows over all reasons.

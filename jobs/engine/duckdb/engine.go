@@ -202,22 +202,13 @@ func (q *query) statement(name string) string {
 }
 
 func (q *query) counts(ctx context.Context) (engine.Counts, error) {
-	c := engine.Counts{Rejected: map[string]int64{}}
 	rows, err := q.conn.QueryContext(ctx, q.statement("row_counts"), q.args...)
 	if err != nil {
-		return c, wrap("row_counts", err)
+		return engine.Counts{}, wrap("row_counts", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var status string
-		var reason sql.NullString
-		var n int64
-		if err := rows.Scan(&status, &reason, &n); err != nil {
-			return c, wrap("row_counts", err)
-		}
-		c.Add(status, reason.String, n)
-	}
-	return c, wrap("row_counts", rows.Err())
+	c, err := engine.ScanCounts(rows)
+	return c, wrap("row_counts", err)
 }
 
 func (q *query) rejected(ctx context.Context) ([]engine.Rejected, error) {
@@ -226,15 +217,8 @@ func (q *query) rejected(ctx context.Context) ([]engine.Rejected, error) {
 		return nil, wrap("rejected_rows", err)
 	}
 	defer rows.Close()
-	var out []engine.Rejected
-	for rows.Next() {
-		var r engine.Rejected
-		if err := rows.Scan(&r.File, &r.Row, &r.Reason, &r.CustomerID, &r.OrderID, &r.Timestamp, &r.Amount); err != nil {
-			return nil, wrap("rejected_rows", err)
-		}
-		out = append(out, r)
-	}
-	return out, wrap("rejected_rows", rows.Err())
+	out, err := engine.ScanRejected(rows)
+	return out, wrap("rejected_rows", err)
 }
 
 // features materializes the per-customer table in DuckDB, then reads it through the Arrow

@@ -80,10 +80,7 @@ func (e *Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Res
 	if err != nil {
 		return nil, err
 	}
-	q, err := e.newQuery(ctx, db, cols, req)
-	if err != nil {
-		return nil, err
-	}
+	q := e.newQuery(ctx, db, cols, req)
 	res := &engine.Result{}
 	if res.Counts, err = q.counts(ctx); err != nil {
 		return nil, err
@@ -207,7 +204,7 @@ type query struct {
 	named      map[string]any
 }
 
-func (e *Engine) newQuery(ctx context.Context, db *sql.DB, cols map[string]input.Column, req engine.Request) (*query, error) {
+func (e *Engine) newQuery(ctx context.Context, db *sql.DB, cols map[string]input.Column, req engine.Request) *query {
 	vars := map[string]string{
 		"source":  e.tableName(),
 		"file":    `"$path"`,
@@ -264,7 +261,7 @@ func (e *Engine) newQuery(ctx context.Context, db *sql.DB, cols map[string]input
 	if req.ZeroNetIsPurchase {
 		named["purchase_floor"] = int64(-1)
 	}
-	return &query{e: e, db: db, classified: sqltext.Expand(sqltext.Statement("classified_rows"), vars), named: named}, nil
+	return &query{e: e, db: db, classified: sqltext.Expand(sqltext.Statement("classified_rows"), vars), named: named}
 }
 
 // hasPath says whether the table has the hidden "$path" column (Hive, Iceberg, Delta Lake and
@@ -295,22 +292,13 @@ func (q *query) run(ctx context.Context, name string) (*sql.Rows, error) {
 }
 
 func (q *query) counts(ctx context.Context) (engine.Counts, error) {
-	c := engine.Counts{Rejected: map[string]int64{}}
 	rows, err := q.run(ctx, "row_counts")
 	if err != nil {
-		return c, err
+		return engine.Counts{}, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var status string
-		var reason sql.NullString
-		var n int64
-		if err := rows.Scan(&status, &reason, &n); err != nil {
-			return c, q.e.classify("row_counts", err)
-		}
-		c.Add(status, reason.String, n)
-	}
-	return c, q.e.classify("row_counts", rows.Err())
+	c, err := engine.ScanCounts(rows)
+	return c, q.e.classify("row_counts", err)
 }
 
 // rejected returns the quarantined rows. Trino does not expose a row's position in its file,
@@ -321,20 +309,8 @@ func (q *query) rejected(ctx context.Context) ([]engine.Rejected, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []engine.Rejected
-	for rows.Next() {
-		var r engine.Rejected
-		var row sql.NullInt64
-		if err := rows.Scan(&r.File, &row, &r.Reason, &r.CustomerID, &r.OrderID, &r.Timestamp, &r.Amount); err != nil {
-			return nil, q.e.classify("rejected_rows", err)
-		}
-		r.Row = -1
-		if row.Valid {
-			r.Row = row.Int64
-		}
-		out = append(out, r)
-	}
-	return out, q.e.classify("rejected_rows", rows.Err())
+	out, err := engine.ScanRejected(rows)
+	return out, q.e.classify("rejected_rows", err)
 }
 
 // features streams the per-customer table, ordered by customer id, into a feature.Table.

@@ -209,6 +209,12 @@ func compare(t *testing.T, refName string, got, want *engine.Result) {
 	if g, w := key(got.Rejected), key(want.Rejected); !slices.Equal(g, w) {
 		t.Errorf("trino rejected %d rows, %s %d; first trino %v, %s %v", len(g), refName, len(w), g[:min(3, len(g))], refName, w[:min(3, len(w))])
 	}
+	for _, r := range got.Rejected {
+		if r.Row != -1 {
+			t.Errorf("trino rejected row %+v has row number %d, want -1", r, r.Row)
+			break
+		}
+	}
 }
 
 // TestOnlineRetail compares the engines on the real UCI Online Retail exports: half a million
