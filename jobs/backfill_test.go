@@ -25,11 +25,12 @@ import (
 // runs in seconds.
 var smallDemo = gen.Options{Customers: 300, Transactions: 6000, Seed: 7, BadRowShare: 0.001}
 
-// smallDemoInput writes smallDemo into the test's temporary directory (a few milliseconds).
-func smallDemoInput(t *testing.T) string {
+// generatedInput writes generated transactions (gen.WriteFile with opt) into a temporary
+// directory of the test and returns the file's path (smallDemo: a few milliseconds).
+func generatedInput(t testing.TB, opt gen.Options) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "transactions.parquet")
-	if err := gen.WriteFile(path, smallDemo); err != nil {
+	path := filepath.Join(t.TempDir(), "tx.parquet")
+	if err := gen.WriteFile(path, opt); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -89,7 +90,7 @@ func digest(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeT
 // directory), and that a second backfill runs nothing and changes no file.
 func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) {
 	out := t.TempDir()
-	in := smallDemoInput(t)
+	in := generatedInput(t, smallDemo)
 	cfg := demoConfig(t, in, out)
 	c, _ := ParseCadence("month", nil)
 	series, err := c.Series("2023-01-31", "2024-12-31")
@@ -317,7 +318,7 @@ func TestBackfillInterruptedRestartFinishesMissing(t *testing.T) {
 // other dates commit, and no failure record is left for the locked date.
 func TestBackfillLockedDate(t *testing.T) {
 	out := t.TempDir()
-	cfg := demoConfig(t, smallDemoInput(t), out)
+	cfg := demoConfig(t, generatedInput(t, smallDemo), out)
 	lock, err := AcquireLock(out, "2024-06-02")
 	if err != nil {
 		t.Fatal(err)

@@ -23,14 +23,7 @@ type predictedRow struct {
 // customers fill today's tiers in order with today's tier sizes, and upgrade_potential marks
 // exactly the customers whose predicted tier is above their current one.
 func TestUpgradePotential(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 500, Transactions: 9000, Seed: 4, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := &Config{}
-	cfg.Input.Transactions = in
-	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg := demoConfig(t, generatedInput(t, gen.Options{Customers: 500, Transactions: 9000, Seed: 4, Days: 365}), t.TempDir())
 	if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -80,10 +80,7 @@ func decodeTable(t *testing.T, path string) []map[string]any {
 // checking the change is intended). Decoded content, never Parquet bytes.
 func TestGoldenOutputs(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 120, Transactions: 2500, Seed: 5, BadRowShare: 0.004, Days: 400}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 120, Transactions: 2500, Seed: 5, BadRowShare: 0.004, Days: 400})
 	for _, eng := range []string{"native", "duckdb"} {
 		t.Run(eng, func(t *testing.T) {
 			cfg := &Config{Engine: eng}

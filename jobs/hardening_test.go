@@ -321,27 +321,24 @@ func errorClass(err error) string {
 		return ""
 	case !errors.Is(err, ErrInput) && !errors.Is(err, ErrInputMissing):
 		return "unclassified" // every bad-data error must map to exit code 1 (ErrInput)
-	// Run wraps the engine's error with %v, so the engine's sentinels are found by their text.
-	case has(err, input.ErrNotParquet):
+	// Run wraps the engine's error with %w: the engine's sentinels are found by errors.Is, not
+	// by their text.
+	case errors.Is(err, input.ErrNotParquet):
 		return "not_parquet"
-	case has(err, input.ErrMissingColumn):
+	case errors.Is(err, input.ErrMissingColumn):
 		return "missing_column"
-	case has(err, input.ErrColumnType):
+	case errors.Is(err, input.ErrColumnType):
 		return "column_type"
-	case has(err, input.ErrSchemaDrift):
+	case errors.Is(err, input.ErrSchemaDrift):
 		return "schema_drift"
-	case has(err, native.ErrCorrupt), has(err, input.ErrCorruptPage), strings.Contains(err.Error(), "duckdb: "):
+	case errors.Is(err, native.ErrCorrupt), errors.Is(err, input.ErrCorruptPage), strings.Contains(err.Error(), "duckdb: "):
 		return "corrupt_data" // the footer was readable, the data was not
-	case has(err, input.ErrBadString):
+	case errors.Is(err, input.ErrBadString):
 		return "bad_string"
 	case strings.Contains(err.Error(), "above quality.max_rejected_share"):
 		return "quality"
 	}
 	return "input"
-}
-
-func has(err, sentinel error) bool {
-	return errors.Is(err, sentinel) || strings.Contains(err.Error(), sentinel.Error())
 }
 
 func displayID(id string) string {
@@ -535,9 +532,9 @@ func TestMalformedKnownBugs(t *testing.T) {
 	}
 }
 
-// flipFixture is the valid file the byte-flip variants start from: 40 rows of 8 customers in
-// three row groups, nullable columns, dictionary-encoded ids.
-func flipFixture(t testing.TB, path string) {
+// flipFixture writes the valid file the byte-flip variants start from to path and returns its
+// bytes: 40 rows of 8 customers in three row groups, nullable columns, dictionary-encoded ids.
+func flipFixture(t testing.TB, path string) []byte {
 	n := 40
 	ids, orders, tss, amounts := make([]any, n), make([]any, n), make([]any, n), make([]any, n)
 	for i := range n {
@@ -548,6 +545,11 @@ func flipFixture(t testing.TB, path string) {
 	}
 	amounts[5] = -4.0
 	inputtest.Write(t, path, 15, idCol(ids...), orderCol(orders...), tsCol(tss...), amountCol(amounts...))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // flipOutcome is what one engine made of one variant: an error or the decoded customers
@@ -653,11 +655,7 @@ func TestMalformedByteFlips(t *testing.T) {
 	}
 	dir := t.TempDir()
 	basePath := filepath.Join(dir, "base.parquet")
-	flipFixture(t, basePath)
-	base, err := os.ReadFile(basePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := flipFixture(t, basePath)
 	want := runFlip(t, basePath, "native")
 	if want.Err != "" {
 		t.Fatalf("base fixture: %v", want.Err)
@@ -714,14 +712,7 @@ func TestMalformedByteFlips(t *testing.T) {
 // (SIGSEGV, SIGFPE: 1, 189, 232, 273) or returned changed values without an error (11, 29,
 // 30), before the DuckDB engine verified pages first: each must now be a clear error.
 func TestDuckDBCorruptPages(t *testing.T) {
-	src := t.TempDir()
-	basePath := filepath.Join(src, "base.parquet")
-	flipFixture(t, basePath)
-	base, err := os.ReadFile(basePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	variants := flipVariants(base)
+	variants := flipVariants(flipFixture(t, filepath.Join(t.TempDir(), "base.parquet")))
 	picked := []int{1, 189, 232, 273, 11, 29, 30}
 	dir := t.TempDir()
 	for i, v := range picked {
@@ -779,10 +770,7 @@ func TestColumnNamesAreQuoted(t *testing.T) {
 // run's customers or fails within seconds with an error that says memory ran out; it never
 // hangs, crashes or returns other numbers.
 func TestDuckDBMemoryLimit(t *testing.T) {
-	in := filepath.Join(t.TempDir(), "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 30_000, Transactions: 150_000, Seed: 7, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 30_000, Transactions: 150_000, Seed: 7, Days: 365})
 	run := func(limit string) (map[string]customerOut, error, time.Duration) {
 		out := t.TempDir()
 		cfg := corpusConfig(malformedCase{}, in, out, "duckdb")
@@ -814,10 +802,7 @@ func TestDuckDBMemoryLimit(t *testing.T) {
 
 // TestNativeThreads runs the native engine with 1, 2 and 7 threads: identical customers.
 func TestNativeThreads(t *testing.T) {
-	in := filepath.Join(t.TempDir(), "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 3000, Transactions: 40_000, Seed: 8, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 3000, Transactions: 40_000, Seed: 8, Days: 365})
 	var want map[string]customerOut
 	for _, threads := range []int{1, 2, 7} {
 		out := t.TempDir()

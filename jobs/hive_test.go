@@ -14,14 +14,7 @@ import (
 // TestOutputsReadAsOneHiveTable checks the BI contract: DuckDB reads the customers output of
 // several dates as one table with a typed as_of partition column and DECIMAL money.
 func TestOutputsReadAsOneHiveTable(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 200, Transactions: 3000, Seed: 3, Days: 120}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := &Config{}
-	cfg.Input.Transactions = in
-	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg := demoConfig(t, generatedInput(t, gen.Options{Customers: 200, Transactions: 3000, Seed: 3, Days: 120}), t.TempDir())
 	counts := map[string]int64{}
 	for _, d := range []string{"2023-02-28", "2023-03-31"} {
 		m, err := Run(context.Background(), cfg, d, RunOptions{})

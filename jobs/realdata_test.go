@@ -61,10 +61,7 @@ func TestRunOnlineRetail(t *testing.T) {
 // TestEnginesAgreeOnDemoData compares the two engines' feature tables and counts on generated
 // demo-like data with returns, multi-line orders and null rows.
 func TestEnginesAgreeOnDemoData(t *testing.T) {
-	in := filepath.Join(t.TempDir(), "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 800, Transactions: 20000, Seed: 11, BadRowShare: 0.002, RowGroupRows: 3000}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 800, Transactions: 20000, Seed: 11, BadRowShare: 0.002, RowGroupRows: 3000})
 	cfg := &Config{}
 	cfg.Input.Transactions = in
 	cfg.Window.Lookback = "200d"
