@@ -53,8 +53,8 @@ func (c MigrationConfig) validate() error {
 
 type migrationView struct {
 	asOfDay  int32
+	prevDay  int32
 	scale    int
-	prevDate string
 	res      *migration.Result
 	hasTiers bool
 	// With status protection: the tier earned this period (the tier column then holds the
@@ -73,7 +73,8 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 		return nil, nil
 	}
 	cfg := r.cfg.Migration
-	v := &migrationView{asOfDay: r.asOfDay, scale: t.MoneyScale, prevDate: prevDate}
+	prevDay, _ := ParseDay(prevDate) // Run checked it
+	v := &migrationView{asOfDay: r.asOfDay, prevDay: prevDay, scale: t.MoneyScale}
 	// The previous customers are read only when the date has a manifest (or one that cannot be
 	// read, whose error is then reported unless the customers file is missing too).
 	var prev *pq.Customers
@@ -95,7 +96,7 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 			v.note = fmt.Sprintf("migration skipped: the previous date %s has no committed output", prevDate)
 			return v, nil
 		}
-		if prev, err = r.computePrevious(ctx, prevDate); err != nil {
+		if prev, err = r.computePrevious(ctx, prevDay); err != nil {
 			return nil, fmt.Errorf("computing the previous date %s: %w", prevDate, err)
 		}
 	}
@@ -118,7 +119,6 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 		cur.Tier = slices.Repeat([]string{"customer"}, t.Len())
 		prevPeriod.Tier = slices.Repeat([]string{"customer"}, prev.Len())
 	}
-	prevDay, _ := ParseDay(prevDate)
 	seen := map[string]bool{}
 	for i, id := range t.CustomerID {
 		// A customer absent from the previous output whose first purchase predates it had
@@ -137,13 +137,11 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 	return v, nil
 }
 
-// computePrevious computes the customers, segments and tiers of prevDate in memory, the way
+// computePrevious computes the customers, segments and tiers of prevDay in memory, the way
 // that date's own run does (same input, config and engine). Held statuses are not known this
 // way: with status protection the chain restarts from earned tiers.
-func (r *runner) computePrevious(ctx context.Context, prevDate string) (*pq.Customers, error) {
-	prevDay, _ := ParseDay(prevDate)
-	pr := &runner{cfg: r.cfg, asOf: prevDate, asOfDay: prevDay, files: r.files,
-		opts: RunOptions{Logger: r.opts.Logger}, last: time.Now()}
+func (r *runner) computePrevious(ctx context.Context, prevDay int32) (*pq.Customers, error) {
+	pr := &runner{cfg: r.cfg, asOf: FormatDay(prevDay), asOfDay: prevDay, opts: RunOptions{Logger: r.opts.Logger}, last: time.Now()}
 	req := pr.request(r.files)
 	res, err := engineFor(r.cfg).Aggregate(ctx, req)
 	if err != nil {
@@ -257,33 +255,26 @@ func (v *migrationView) tables() []table {
 		customers, revPrev, rev = append(customers, c.Customers), append(revPrev, c.RevenuePrev), append(rev, c.Revenue)
 		profPrev, prof = append(profPrev, c.ProfitPrev), append(prof, c.Profit)
 	}
-	matrices := []struct {
-		kind string
-		m    migration.Matrix
-	}{{"segment", v.res.Segments}}
-	if v.hasTiers {
-		matrices = append([]struct {
-			kind string
-			m    migration.Matrix
-		}{{"tier", v.res.Tiers}}, matrices...)
-	}
-	for _, mx := range matrices {
-		for i, f := range mx.m.States {
-			for j, t := range mx.m.States {
-				if c := mx.m.Cells[i][j]; c.Customers > 0 {
-					add(mx.kind, f, t, c)
+	addMatrix := func(k string, m migration.Matrix) {
+		for i, f := range m.States {
+			for j, t := range m.States {
+				if c := m.Cells[i][j]; c.Customers > 0 {
+					add(k, f, t, c)
 				}
 			}
 		}
 	}
+	if v.hasTiers {
+		addMatrix("tier", v.res.Tiers)
+	}
+	addMatrix("segment", v.res.Segments)
 	for _, fl := range v.res.Flows {
 		add("flow", string(fl.Change), "", fl.Cell)
 	}
-	prevDay, _ := ParseDay(v.prevDate)
 	n := len(kind)
 	return []table{{TableMigration, n, []pq.Column{
 		pq.ConstDate("as_of", v.asOfDay),
-		pq.ConstDate("previous_as_of", prevDay),
+		pq.ConstDate("previous_as_of", v.prevDay),
 		pq.String("kind", kind),
 		pq.String("from", from),
 		pq.OptionalString("to", to),

@@ -17,6 +17,8 @@ import (
 )
 
 type migrationRow struct {
+	AsOf      int32   `parquet:"as_of,date"`
+	Previous  int32   `parquet:"previous_as_of,date"`
 	Kind      string  `parquet:"kind"`
 	From      string  `parquet:"from"`
 	To        *string `parquet:"to,optional"`
@@ -35,15 +37,9 @@ type customerMove struct {
 // two committed customer tables: every customer's tier_prev is its tier in the previous output,
 // tier_change agrees with the ladder, and the tier matrix counts each customer once.
 func TestMigrationBetweenDates(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 400, Transactions: 8000, Seed: 9, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 400, Transactions: 8000, Seed: 9, Days: 365})
 	for _, protect := range []bool{false, true} {
-		cfg := &Config{}
-		cfg.Input.Transactions = in
-		cfg.Output.Dir = filepath.Join(dir, map[bool]string{false: "plain", true: "protected"}[protect])
+		cfg := demoConfig(t, in, t.TempDir())
 		if protect {
 			cfg.Migration.PeriodsBelow = 2
 		}
@@ -102,7 +98,12 @@ func TestMigrationBetweenDates(t *testing.T) {
 			t.Fatal(err)
 		}
 		var inMatrix int64
+		asOf, _ := ParseDay("2023-12-31")
+		prevDay, _ := ParseDay("2023-06-30")
 		for _, r := range rows {
+			if r.AsOf != asOf || r.Previous != prevDay {
+				t.Fatalf("migration row %+v: as_of %s, previous_as_of %s, want 2023-12-31 and 2023-06-30", r, FormatDay(r.AsOf), FormatDay(r.Previous))
+			}
 			if r.Kind == "tier" && r.To != nil && *r.To != "(outside)" {
 				inMatrix += r.Customers
 			}
@@ -116,14 +117,7 @@ func TestMigrationBetweenDates(t *testing.T) {
 // TestTiersFromClusters runs the clusters tier method end to end: every customer of a cluster
 // shares its tier, and clusters with higher mean profit never get a lower tier.
 func TestTiersFromClusters(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 600, Transactions: 9000, Seed: 2, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := &Config{}
-	cfg.Input.Transactions = in
-	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg := demoConfig(t, generatedInput(t, gen.Options{Customers: 600, Transactions: 9000, Seed: 2, Days: 365}), t.TempDir())
 	cfg.Tiers.Method = "clusters"
 	if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{}); err != nil {
 		t.Fatal(err)
@@ -170,16 +164,10 @@ func TestTiersFromClusters(t *testing.T) {
 // a previous customers file without its manifest counts as missing, an unreadable manifest is
 // an input error.
 func TestMigrationMissingPrevious(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "tx.parquet")
-	if err := gen.WriteFile(in, gen.Options{Customers: 300, Transactions: 6000, Seed: 5, Days: 365}); err != nil {
-		t.Fatal(err)
-	}
+	in := generatedInput(t, gen.Options{Customers: 300, Transactions: 6000, Seed: 5, Days: 365})
 	const prev, cur = "2023-06-30", "2023-12-31"
-	config := func(name, missing string) *Config {
-		cfg := &Config{}
-		cfg.Input.Transactions = in
-		cfg.Output.Dir = filepath.Join(dir, name)
+	config := func(missing string) *Config {
+		cfg := demoConfig(t, in, t.TempDir())
 		cfg.Migration.MissingPrevious = missing
 		return cfg
 	}
@@ -195,7 +183,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		return rows
 	}
 
-	ref := config("ref", "")
+	ref := config("")
 	if _, err := Run(context.Background(), ref, prev, RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +192,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 	}
 	want := migrationRows(ref)
 
-	compute := config("compute", "compute")
+	compute := config("compute")
 	if _, err := run(compute); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +203,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("compute: committed dates %v, want only %s", got, cur)
 	}
 
-	skip := config("skip", "skip")
+	skip := config("skip")
 	m, err := run(skip)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +215,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("skip: the migration table was written (stat: %v)", err)
 	}
 
-	fail := config("fail", "fail")
+	fail := config("fail")
 	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "has no committed output") {
 		t.Errorf("fail: got %v, want ErrInput saying the previous date has no committed output", err)
 	}
