@@ -89,20 +89,22 @@ func (r *runner) clusterStage(t *feature.Table, profit []float64) (*clusterView,
 	if !cfg.enabled() {
 		return nil, nil
 	}
-	v := &clusterView{asOfDay: r.asOfDay}
 	feats, rows, err := cluster.FeaturesFrom(t, r.asOfDay, profit)
-	var res *cluster.Result
-	if err == nil && len(rows) == 0 {
-		err = fmt.Errorf("%w: no customer has a purchase", cluster.ErrTooFewPoints)
+	if err != nil {
+		return nil, err
 	}
-	if err == nil {
+	v := &clusterView{asOfDay: r.asOfDay}
+	var res *cluster.Result
+	if len(rows) == 0 {
+		err = fmt.Errorf("%w: no customer has a purchase", cluster.ErrTooFewPoints)
+	} else {
 		res, err = cluster.Cluster(feats, cluster.FeatureMonetary, cfg.options(r.cfg.Limits.Threads))
 	}
 	switch {
 	case err == nil:
 		v.res = res
 		v.labels, v.names = res.Expand(t.Len(), rows)
-	case errorsIs(err, cluster.ErrTooFewPoints, cluster.ErrTooFewDistinct, cluster.ErrNoFeatures):
+	case errorsIs(err, cluster.ErrTooFewPoints, cluster.ErrTooFewDistinct):
 		v.note = fmt.Sprintf("clusters skipped: %v", err)
 		v.labels = make([]int32, t.Len())
 		v.names = make([]string, t.Len())

@@ -456,8 +456,9 @@ func ParseBytes(s string) (int64, error) {
 	x, _ := strconv.ParseFloat(m[1], 64)
 	mult := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
 		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
-	if n := x * mult; n >= 1<<63 {
+	n := x * mult
+	if n >= 1<<63 {
 		return 0, fmt.Errorf("%q is too large", s)
 	}
-	return int64(x * mult), nil
+	return int64(n), nil
 }

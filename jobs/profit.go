@@ -317,10 +317,12 @@ func (v *profitView) costToServeTable() table {
 	var who []int32
 	var act []int32
 	if v.perCustomer {
+		// Customer i has a row of activity a when it has a cost or a quantity of it.
+		used := func(a, i int) bool { return p.ActivityCost[a][i] != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 }
 		rows := 0
 		for a := range p.Activities {
-			for i, c := range p.ActivityCost[a] {
-				if c != 0 || v.quantity[a] != nil && v.quantity[a][i] != 0 {
+			for i := range v.t.CustomerID {
+				if used(a, i) {
 					rows++
 				}
 			}
@@ -328,10 +330,9 @@ func (v *profitView) costToServeTable() table {
 		who, act = make([]int32, 0, rows), make([]int32, 0, rows)
 		for i := range v.t.CustomerID {
 			for a := range p.Activities {
-				if p.ActivityCost[a][i] == 0 && (v.quantity[a] == nil || v.quantity[a][i] == 0) {
-					continue
+				if used(a, i) {
+					who, act = append(who, int32(i)), append(act, int32(a))
 				}
-				who, act = append(who, int32(i)), append(act, int32(a))
 			}
 		}
 	}
