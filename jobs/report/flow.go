@@ -15,16 +15,17 @@ type Movement struct {
 }
 
 // Movement returns the date's movement against its previous date, or false when the run had no
-// previous date (no migration table) or the table has no flow rows.
+// previous date (no migration table) or the table has no flow rows; Previous is set whenever
+// the table names the date.
 func (d *Data) Movement() (Movement, bool) {
 	t := d.Tables["migration"]
+	mv := Movement{Previous: previousDate(t)}
 	kind, ok1 := t.Strings("kind")
 	from, ok2 := t.Strings("from")
 	n, ok3 := t.Numbers("customers")
 	if !ok1 || !ok2 || !ok3 {
-		return Movement{}, false
+		return mv, false
 	}
-	mv := Movement{Previous: previousDate(t)}
 	found := false
 	for i := range kind {
 		if kind[i] != "flow" || isNull(n[i]) {

@@ -164,6 +164,13 @@ func TestMovement(t *testing.T) {
 	if _, ok := (&Data{Tables: map[string]*Frame{}}).Movement(); ok {
 		t.Error("got a movement without a migration table, want none")
 	}
+	// A table without flow rows has no movement, but still names the previous date (the
+	// migration chart's title).
+	noFlow := NewFrame(1).SetStrings("from", []string{"gold"}).SetStrings("to", []string{"gold"}).
+		SetNumbers("customers", []float64{99}).SetNumbers("previous_as_of", []float64{20057})
+	if got, ok := (&Data{Tables: map[string]*Frame{"migration": noFlow}}).Movement(); ok || got != (Movement{Previous: "2024-11-30"}) {
+		t.Errorf("without flow rows: got %+v (%v), want only the previous date 2024-11-30 and false", got, ok)
+	}
 }
 
 func BenchmarkFlowChart(b *testing.B) {

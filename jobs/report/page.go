@@ -82,9 +82,6 @@ func Sections(d *Data) []Section {
 	var mig, flow Chart
 	if m, ok := readMigration(t["migration"], tierNames(tiers)); ok {
 		mv, okM := d.Movement()
-		if mv.Previous == "" {
-			mv.Previous = previousDate(t["migration"])
-		}
 		mig = migrationChart(m, mv.Previous)
 		flow = opt(flowChart(m, mv, okM, d.AsOf))
 	}
