@@ -128,7 +128,7 @@ func (r *runner) migrationStage(ctx context.Context, t *feature.Table, s *rfm.Sc
 		}
 	}
 	v.res, err = migration.Compare(prevPeriod, cur, ladder, migration.Options{
-		Segments:   segmentOrder(s),
+		Segments:   s.Config.SegmentNames(),
 		SeenBefore: func(id string) bool { return seen[id] },
 	})
 	if err != nil {
@@ -202,15 +202,6 @@ func (v *migrationView) protect(cfg MigrationConfig, ladder migration.Ladder, pr
 	}
 	cur.Tier = tiers
 	return nil
-}
-
-// segmentOrder lists the segments in the order of the rule table, then the rest.
-func segmentOrder(s *rfm.Scores) []string {
-	var order []string
-	for _, r := range s.Config.Segments {
-		order = append(order, r.Name)
-	}
-	return append(order, rfm.SegmentOthers, rfm.SegmentNoPurchase)
 }
 
 func (v *migrationView) warnings() []string {

@@ -26,26 +26,31 @@ type SegmentSummary struct {
 	MeanMonetary float64
 }
 
+// SegmentNames lists every segment a customer can get: the rules of c.Segments in table
+// order, then SegmentOthers, then SegmentNoPurchase.
+func (c Config) SegmentNames() []string {
+	names := make([]string, 0, len(c.Segments)+2)
+	for _, r := range c.Segments {
+		names = append(names, r.Name)
+	}
+	return append(names, SegmentOthers, SegmentNoPurchase)
+}
+
 // Summarize returns one SegmentSummary per segment of s, computed from t, the table s was
-// scored from: every rule of s.Config.Segments in table order (also those without customers),
-// then SegmentOthers, then SegmentNoPurchase. It panics if t and s differ in length.
+// scored from: one per s.Config.SegmentNames, in that order, also those without customers. It panics if t and s differ in length.
 func Summarize(t *feature.Table, s *Scores) []SegmentSummary {
 	n := t.Len()
 	if len(s.Segment) != n || len(s.RecencyDays) != n || len(t.Frequency) != n ||
 		len(t.Orders) != n || len(t.Monetary) != n {
 		panic("rfm: Summarize needs the table the scores were computed from")
 	}
-	out := make([]SegmentSummary, 0, len(s.Config.Segments)+2)
-	index := make(map[string]int, len(s.Config.Segments)+2)
-	add := func(name string) {
-		index[name] = len(out)
-		out = append(out, SegmentSummary{Segment: name})
+	names := s.Config.SegmentNames()
+	out := make([]SegmentSummary, len(names))
+	index := make(map[string]int, len(names))
+	for k, name := range names {
+		index[name] = k
+		out[k].Segment = name
 	}
-	for _, r := range s.Config.Segments {
-		add(r.Name)
-	}
-	add(SegmentOthers)
-	add(SegmentNoPurchase)
 
 	recencySum := make([]int64, len(out))
 	for i := range n {
