@@ -252,25 +252,23 @@ func (p *partition) add(b *batch, part int) {
 		if a.failed {
 			continue
 		}
-		var belowMin, aboveMax bool
+		// belowMin, aboveMax: the key is beyond that end of the range met (both for the
+		// customer's first order); atOpen: it is the open order's key.
+		belowMin, aboveMax, atOpen := true, true, false
 		switch {
 		case !a.open:
-			belowMin, aboveMax = true, true
 		case b.stringOrders:
-			o := b.orders.at(r.order)
-			belowMin, aboveMax = string(o) < p.minOrder[s], string(o) > p.maxOrder[s]
-			if !belowMin && !aboveMax && (a.openAtMin && string(o) == p.minOrder[s] || !a.openAtMin && string(o) == p.maxOrder[s]) {
-				a.openNet += r.net
-				a.openDay = min(a.openDay, r.day)
-				continue
-			}
+			o, lo, hi := b.orders.at(r.order), p.minOrder[s], p.maxOrder[s]
+			belowMin, aboveMax = string(o) < lo, string(o) > hi
+			atOpen = a.openAtMin && string(o) == lo || !a.openAtMin && string(o) == hi
 		default:
 			belowMin, aboveMax = r.order < a.minKey, r.order > a.maxKey
-			if !belowMin && !aboveMax && (a.openAtMin && r.order == a.minKey || !a.openAtMin && r.order == a.maxKey) {
-				a.openNet += r.net
-				a.openDay = min(a.openDay, r.day)
-				continue
-			}
+			atOpen = a.openAtMin && r.order == a.minKey || !a.openAtMin && r.order == a.maxKey
+		}
+		if atOpen {
+			a.openNet += r.net
+			a.openDay = min(a.openDay, r.day)
+			continue
 		}
 		if !belowMin && !aboveMax {
 			a.failed = true
@@ -367,7 +365,7 @@ func (p *partition) finish(part int) {
 func (p *partition) countDays() {
 	for s := range int32(p.accounts.len()) {
 		if a := p.accounts.at(s); a.open && !a.failed {
-			p.close(int32(s), a)
+			p.close(s, a)
 		}
 	}
 	start := make([]int32, p.accounts.len()+1)

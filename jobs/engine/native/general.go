@@ -5,9 +5,9 @@ import (
 	"slices"
 )
 
-// The general path aggregates the customers whose order ids did not arrive in increasing
-// order: a second scan keys each of their orders by (customer, order id) in a map, so an order
-// may be spread over the input in any way.
+// The general path aggregates the customers that left the fast path (an order id inside the
+// range of ids already met, see partition.add): a second scan keys each of their orders by
+// (customer, order id) in a map, so an order may be spread over the input in any way.
 
 type generalKey struct {
 	slot int32
@@ -26,7 +26,7 @@ type general struct {
 	singles []purchase
 }
 
-// purchase is an order with a positive net of the customer in slot.
+// purchase is an order of the customer in slot: a purchase when net > partition.purchaseFloor.
 type purchase struct {
 	slot, day int32
 	net       int64
