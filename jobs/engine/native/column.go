@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/jobs/engine/input"
 )
@@ -34,16 +33,7 @@ func (c *Column) Col() input.Column { return c.c.col }
 func (c *Column) Bytes() []byte { return c.c.values.bytes(c.c.k) }
 
 // Integer is the current INT32 (unsigned when annotated so) or INT64 value.
-func (c *Column) Integer() int64 {
-	v, k := &c.c.values, c.c.k
-	if c.c.col.Physical == format.Int32 {
-		if c.c.col.Unsigned {
-			return int64(uint32(v.i32[k]))
-		}
-		return int64(v.i32[k])
-	}
-	return v.i64[k]
-}
+func (c *Column) Integer() int64 { return integer(c.c) }
 
 // Float is the current numeric value as float64 (DECIMAL: unscaled / 10^scale).
 func (c *Column) Float() float64 { return float(c.c) }

@@ -31,17 +31,23 @@ func money(c *cursor, scale int) (minor int64, ok bool) {
 		return decimalMinor(c, scale)
 	}
 	switch c.col.Physical {
-	case format.Int32:
-		if c.col.Unsigned {
-			return intMinor(int64(uint32(v.i32[k])), scale)
-		}
-		return intMinor(int64(v.i32[k]), scale)
-	case format.Int64:
-		return intMinor(v.i64[k], scale)
+	case format.Int32, format.Int64:
+		return intMinor(integer(c), scale)
 	case format.Float:
 		return floatMinor(float64(v.f32[k]), scale)
 	}
 	return floatMinor(v.f64[k], scale)
+}
+
+// integer returns the current value of an INT32 (unsigned when annotated so) or INT64 column.
+func integer(c *cursor) int64 {
+	if c.col.Physical == format.Int32 {
+		if c.col.Unsigned {
+			return int64(uint32(c.values.i32[c.k]))
+		}
+		return int64(c.values.i32[c.k])
+	}
+	return c.values.i64[c.k]
 }
 
 func intMinor(x int64, scale int) (int64, bool) {
@@ -73,13 +79,8 @@ func float(c *cursor) float64 {
 		return f / math.Pow10(c.col.Scale)
 	}
 	switch c.col.Physical {
-	case format.Int32:
-		if c.col.Unsigned {
-			return float64(uint32(v.i32[k]))
-		}
-		return float64(v.i32[k])
-	case format.Int64:
-		return float64(v.i64[k])
+	case format.Int32, format.Int64:
+		return float64(integer(c))
 	case format.Float:
 		return float64(v.f32[k])
 	}

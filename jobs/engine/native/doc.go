@@ -99,10 +99,10 @@
 //
 // # Errors
 //
-// Corrupt pages, truncated files and column chunks that end early return ErrCorrupt naming the
-// file, row group and column; decoding panics inside parquet-go are recovered in each worker and
-// returned the same way. A string customer id that is not valid UTF-8 returns
-// input.ErrBadString naming the file, row and value, as input.Verify does for the DuckDB
-// engine (outputs are UTF-8). When several row groups fail, the first one's error is returned.
-// Cancelling the context stops the scan within 16,384 rows.
+// Corrupt pages, truncated files and column chunks that end early or run past the row group's
+// rows return ErrCorrupt naming the file, row group and column; decoding panics inside
+// parquet-go are recovered in each worker and returned the same way. A string customer id that
+// is not valid UTF-8 returns input.ErrBadString naming the file, row and value, as
+// input.Verify does for the DuckDB engine (outputs are UTF-8). When several row groups fail,
+// the first one's error is returned. Cancelling the context stops the scan within 16,384 rows.
 package native

@@ -2,6 +2,7 @@ package native_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
@@ -306,6 +309,8 @@ func TestAmounts(t *testing.T) {
 			Values: []any{0.005, -0.005, math.NaN(), math.Inf(1), 1e14, 9e13}}}, 2, []int64{1, -1, math.MinInt64, math.MinInt64, math.MinInt64, 9_000_000_000_000_000}},
 		{"integer", []inputtest.Column{{Name: "amount", Node: parquet.Int(64), Values: []any{7, -3, 9_000_000_000_000_001}}}, 0,
 			[]int64{7, -3, math.MinInt64}},
+		{"unsigned int32 above 2^31", []inputtest.Column{{Name: "amount", Node: parquet.Uint(32), Values: []any{3_000_000_000, 7}}}, 2,
+			[]int64{300_000_000_000, 700}},
 		{"quantity × unit price", []inputtest.Column{
 			{Name: "q", Node: parquet.Int(64), Values: []any{3, -2, 7}},
 			// 3 × 0.1 = 0.30000000000000004 → 30; -2 × 1.005 = -2.01 → -201; 7 × 1.25 = 8.75 → 875
@@ -390,6 +395,21 @@ func TestErrors(t *testing.T) {
 	for i := 4; i < len(pages)-8-footer; i++ {
 		pages[i] = 0xff
 	}
+	// A footer whose row group has one row fewer than its column chunks hold: the columns'
+	// rows no longer line up with the row group's.
+	var meta format.FileMetaData
+	body := data[:len(data)-8-footer]
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), data[len(body):len(data)-8], &meta); err != nil {
+		t.Fatal(err)
+	}
+	meta.NumRows--
+	meta.RowGroups[0].NumRows--
+	short, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short = binary.LittleEndian.AppendUint32(append(append([]byte(nil), body...), short...), uint32(len(short)))
+	short = append(short, "PAR1"...)
 	badText := filepath.Join(dir, "utf8.parquet")
 	inputtest.Write(t, badText, 2,
 		inputtest.Column{Name: "customer", Node: parquet.String(), Values: []any{"ok", "ok", "a\xff\xfe"}},
@@ -403,6 +423,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"invalid UTF-8 customer id", badText, engine.Columns{CustomerID: "customer", Timestamp: "ts", Amount: "amount"}, input.ErrBadString},
 		{"corrupt pages", write("pages.parquet", pages), orderColumns, native.ErrCorrupt},
+		{"more values than rows", write("rows.parquet", short), orderColumns, native.ErrCorrupt},
 		{"truncated", write("truncated.parquet", data[:len(data)-20]), orderColumns, input.ErrNotParquet},
 		{"not Parquet", write("text.parquet", []byte("customer,ts\nA,2010-01-01\n")), orderColumns, input.ErrNotParquet},
 		{"missing column", good, engine.Columns{CustomerID: "client", Timestamp: "ts", Amount: "amount"}, input.ErrMissingColumn},

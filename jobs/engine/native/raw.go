@@ -87,13 +87,7 @@ func rawText(c *cursor) string {
 	case input.KindFloat64:
 		return formatFloat(v.f64[k], 64)
 	}
-	if c.col.Physical == format.Int32 {
-		if c.col.Unsigned {
-			return strconv.FormatUint(uint64(uint32(v.i32[k])), 10)
-		}
-		return strconv.Itoa(int(v.i32[k]))
-	}
-	return strconv.FormatInt(v.i64[k], 10)
+	return strconv.FormatInt(integer(c), 10)
 }
 
 // formatTimestamp prints "2010-12-01 08:26:00", with a fraction only when it is not zero and

@@ -211,6 +211,11 @@ func (s *scanner) scan(ctx context.Context, f *input.File, pf *parquet.File, t t
 		}
 		rejects, last = s.collect(b, base, rows, rejects, last)
 	}
+	for _, cr := range open {
+		if err := cr.end(n); err != nil {
+			return nil, err
+		}
+	}
 	b.counts.read = int64(n)
 	if len(rejects) > 0 && s.describe {
 		if b.rejected, err = describe(f, chunks, t.firstRow, rejects); err != nil {
