@@ -58,17 +58,17 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	r := &runner{cfg: cfg, asOf: FormatDay(calDay), asOfDay: calDay, last: time.Now()}
 	req := r.request(files)
 	eng := engineFor(cfg)
-	cal, err := eng.Aggregate(ctx, req)
+	cal, err := aggregate(ctx, eng, req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+		return nil, err
 	}
 	if err := r.checkQuality(cal); err != nil {
 		return nil, err
 	}
 	req.StartDay, req.AsOfDay = calDay+1, endDay
-	hold, err := eng.Aggregate(ctx, req)
+	hold, err := aggregate(ctx, eng, req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+		return nil, err
 	}
 
 	ccfg := cfg.CLV.config()

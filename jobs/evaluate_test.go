@@ -3,6 +3,7 @@ package jobs
 import (
 	"bufio"
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/analytics/clv"
+	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
 type cdnowRow struct {
@@ -130,5 +132,23 @@ func TestEvaluateCDNOW(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEvaluateErrorKinds: Evaluate classifies the engine's errors as Run does: cancelled is
+// ErrInterrupted, a bad input is ErrInput still wrapping the engine's own error.
+func TestEvaluateErrorKinds(t *testing.T) {
+	cfg := &Config{}
+	cfg.Input.Transactions = cdnowParquet(t)
+	cfg.Output.Dir = t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Evaluate(ctx, cfg, "1997-09-30", "1998-06-30"); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("cancelled: got %v, want ErrInterrupted", err)
+	}
+	// The default column names are not in the CDNOW file.
+	_, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30")
+	if !errors.Is(err, ErrInput) || !errors.Is(err, input.ErrMissingColumn) {
+		t.Errorf("missing columns: got %v, want ErrInput wrapping input.ErrMissingColumn", err)
 	}
 }

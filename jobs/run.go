@@ -117,12 +117,9 @@ func (r *runner) run(ctx context.Context) (*Manifest, error) {
 
 	req := r.request(files)
 	eng := engineFor(cfg)
-	res, err := eng.Aggregate(ctx, req)
+	res, err := aggregate(ctx, eng, req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
-		}
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return nil, err
 	}
 	r.lap("aggregate")
 	if err := r.checkQuality(res); err != nil {
@@ -385,4 +382,18 @@ func resolveInputs(cfg *Config) ([]string, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
 	}
 	return files, nil
+}
+
+// aggregate runs the engine, its error marked ErrInterrupted when ctx was cancelled and
+// ErrInput otherwise (wrapping the engine's error, whose kind callers may test).
+func aggregate(ctx context.Context, eng engine.Engine, req engine.Request) (*engine.Result, error) {
+	res, err := eng.Aggregate(ctx, req)
+	switch {
+	case err == nil:
+		return res, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	default:
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
 }
