@@ -57,7 +57,7 @@ func cmdBackfill(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	sc := scheduleSection(cfg).Normalized(cfg.Window.Timezone)
+	sc := cfg.Schedule.Normalized(cfg.Window.Timezone)
 	loc, err := time.LoadLocation(sc.Timezone)
 	if err != nil {
 		return fmt.Errorf("%w: time zone %q: %v", jobs.ErrConfig, sc.Timezone, err)

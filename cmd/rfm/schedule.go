@@ -8,13 +8,6 @@ import (
 	"github.com/rfmjob/rfm/jobs"
 )
 
-// scheduleSection returns the schedule section of the configuration. Until jobs.Config has
-// the field Schedule (type jobs.ScheduleConfig, YAML key "schedule") the section is empty and
-// the schedule comes from the flags alone; once it has, this returns cfg.Schedule.
-func scheduleSection(cfg *jobs.Config) jobs.ScheduleConfig {
-	return cfg.Schedule
-}
-
 // scheduleFlags override the schedule section of the configuration.
 type scheduleFlags struct {
 	cron, timezone, catchUp, retryDelay string
@@ -64,7 +57,7 @@ func cmdSchedule(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	sc := sf.apply(scheduleSection(cfg)).Normalized(cfg.Window.Timezone)
+	sc := sf.apply(cfg.Schedule).Normalized(cfg.Window.Timezone)
 	if err := sc.Validate(); err != nil {
 		return err
 	}
