@@ -93,7 +93,7 @@ func bench() error {
 		fmt.Printf("generated %s in %.1fs\n", data, time.Since(start).Seconds())
 	}
 	activities := filepath.Join(*dir, fmt.Sprintf("act_%d_%d_%d_%s.parquet", *activityRows, *transactions, *customers, kind))
-	if strings.Contains(*sides, "rfm-profit") || strings.Contains(*sides, "rfm-pyramid") || strings.Contains(*sides, "rfm-full") {
+	if slices.ContainsFunc(strings.Split(*sides, ","), usesActivities) {
 		if _, err := os.Stat(activities); err != nil {
 			start := time.Now()
 			if err := gen.WriteActivityFile(activities, opt, *activityRows); err != nil {
@@ -160,6 +160,15 @@ var benchRates = map[string]float64{
 	gen.ActivitySupport: 3.00, gen.ActivitySalesVisit: 60.00, gen.ActivityMarketingTouch: 2.50,
 }
 
+// usesActivities reports whether a side computes profitability from the activity table.
+func usesActivities(side string) bool {
+	switch side {
+	case "rfm-profit", "rfm-pyramid", "rfm-full":
+		return true
+	}
+	return false
+}
+
 // nodePeer names the Node script of a peer side, "" for the sides this binary runs itself.
 func nodePeer(side string) string {
 	switch side {
@@ -222,19 +231,18 @@ func child(side string, args []string) error {
 		// too; rfm-full every view (profit, clusters, CLV, report) on the native engine.
 		cfg := &jobs.Config{Engine: strings.TrimPrefix(side, "rfm-")}
 		off := false
-		switch side {
-		case "rfm-full", "rfm-profit", "rfm-pyramid":
+		if usesActivities(side) {
 			cfg.Engine = "native"
 			cfg.Profit.Activities.Path = os.Getenv("RFMBENCH_ACTIVITIES")
 			cfg.Profit.Rates = benchRates
-			switch side {
-			case "rfm-profit":
-				cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
-			case "rfm-pyramid":
-				cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off
-			}
-		default:
-			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled, cfg.Profit.Enabled = &off, &off, &off, &off
+		} else {
+			cfg.Profit.Enabled = &off
+		}
+		switch side {
+		case "rfm-native", "rfm-duckdb", "rfm-profit":
+			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
+		case "rfm-pyramid":
+			cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off
 		}
 		cfg.Input.Transactions = data
 		cfg.Output.Dir = out
