@@ -491,6 +491,11 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 		s.batch.counts.used++
 		s.batch.records = append(s.batch.records, rec)
 	}
+	for _, c := range cursors {
+		if err := c.End(int(n)); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInput, where, err)
+		}
+	}
 	return s.flush()
 }
 

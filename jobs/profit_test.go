@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/gen"
 )
 
@@ -345,7 +347,8 @@ func deref(s *string) string {
 }
 
 // TestProfitRunErrors checks the errors of the profit view: unknown activities listed,
-// rejected activity rows over the quality limit, activity columns of the wrong type.
+// rejected activity rows over the quality limit, activity columns of the wrong type, a
+// corrupt activity file.
 func TestProfitRunErrors(t *testing.T) {
 	tx, acts := profitFixture(t)
 	dir := t.TempDir()
@@ -357,6 +360,14 @@ func TestProfitRunErrors(t *testing.T) {
 		Quantity   string    `parquet:"quantity"`
 	}
 	if err := parquet.WriteFile(badType, []badRow{{"a", ts("2024-01-01 00:00"), "order", "one"}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(acts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := filepath.Join(dir, "short.parquet")
+	if err := os.WriteFile(short, inputtest.OneRowShort(t, data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -371,6 +382,8 @@ func TestProfitRunErrors(t *testing.T) {
 			ErrInput, []string{"3 of 20 rows rejected", "null_activity: 1, null_customer_id: 1, null_timestamp: 1", "activities.parquet row 16: null_customer_id"}},
 		{"quantity of the wrong type", func(c *Config) { c.Profit.Activities.Path = badType; c.Profit.Activities.Columns.Cost = "" },
 			ErrInput, []string{"bad.parquet", `column "quantity" (role quantity) is STRING`}},
+		{"a chunk with more values than its row group's rows", func(c *Config) { c.Profit.Activities.Path = short },
+			ErrInput, []string{"short.parquet", "more values than the row group's 19 rows"}},
 		{"missing activity file", func(c *Config) { c.Profit.Activities.Path = filepath.Join(dir, "none-*.parquet") },
 			ErrInputMissing, []string{"profit.activities.path"}},
 		{"bad tier cuts", func(c *Config) { c.Tiers.Cuts = []float64{0.5} },

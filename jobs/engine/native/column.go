@@ -26,6 +26,10 @@ func (c *Column) Close() { c.c.close() }
 // Next advances to the next row and reports whether its value is present (not null).
 func (c *Column) Next() (bool, error) { return c.c.next() }
 
+// End returns an error wrapping ErrCorrupt when, after its rows rows were read, the chunk
+// still holds values: its rows would not line up with the other columns'.
+func (c *Column) End(rows int) error { return c.c.end(rows) }
+
 // Col is the column being read.
 func (c *Column) Col() input.Column { return c.c.col }
 

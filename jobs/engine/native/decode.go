@@ -59,8 +59,10 @@ func (cr *columnReader) close() {
 
 // end returns ErrCorrupt when the current page holds rows beyond the row group's last one, of
 // which there are rows: the column's rows would not line up with the other columns'.
-func (cr *columnReader) end(rows int) error {
-	if c := cr.c; c.row < c.n {
+func (cr *columnReader) end(rows int) error { return cr.c.end(rows) }
+
+func (c *cursor) end(rows int) error {
+	if c.row < c.n {
 		return fmt.Errorf("%w: column %q has more values than the row group's %d rows", ErrCorrupt, c.col.Name, rows)
 	}
 	return nil

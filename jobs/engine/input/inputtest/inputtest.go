@@ -4,12 +4,15 @@
 package inputtest
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // Column is one column of a test file: its name, its Parquet node (parquet.Optional(...) for a
@@ -150,4 +153,25 @@ func float(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
+}
+
+// OneRowShort returns the Parquet file data with a footer whose first row group (and file)
+// counts one row fewer than its column chunks hold, the pages left as they are: a reader
+// that trusts the count would silently drop a row.
+func OneRowShort(t testing.TB, data []byte) []byte {
+	t.Helper()
+	footer := int(binary.LittleEndian.Uint32(data[len(data)-8:]))
+	body := data[:len(data)-8-footer]
+	var meta format.FileMetaData
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), data[len(body):len(data)-8], &meta); err != nil {
+		t.Fatalf("inputtest: reading the footer: %v", err)
+	}
+	meta.NumRows--
+	meta.RowGroups[0].NumRows--
+	short, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
+	if err != nil {
+		t.Fatalf("inputtest: writing the footer: %v", err)
+	}
+	out := binary.LittleEndian.AppendUint32(append(append([]byte(nil), body...), short...), uint32(len(short)))
+	return append(out, "PAR1"...)
 }
