@@ -22,9 +22,9 @@ const radixMin = 256
 // From radixMin rows the values are sorted by a stable least-significant-digit radix sort on
 // the bytes of max(value) − value as unsigned integers (ascending keys are descending values;
 // a byte that is the same in every key, such as the high bytes when the spread of the values
-// is small, is skipped). Either sort leaves ties in row order; the runs of equal value whose
-// ids are not in row order are then re-sorted by id (none when the ids ascend with the row,
-// as feature.Table's do).
+// is small, is skipped). Either sort leaves ties in row order; unless the ids ascend with the
+// row (as feature.Table's do), the runs of equal value whose ids are not in row order are then
+// re-sorted by id.
 func Descending(ids []string, value []int64) (order []int32, ranked []int64) {
 	n := len(value)
 	if len(ids) != n {
@@ -45,6 +45,12 @@ func Descending(ids []string, value []int64) (order []int32, ranked []int64) {
 		}
 	} else {
 		ranked = radixSortDescending(order, value)
+	}
+	if slices.IsSorted(ids) {
+		// Row order is id order and both sorts are stable: ties are in id order already. One
+		// sequential pass over the ids costs less than comparing the ids of every tied run,
+		// which visits them in rank order, scattered through memory.
+		return order, ranked
 	}
 	for lo := 0; lo < n; {
 		hi := lo + 1
