@@ -8,6 +8,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 type predictedRow struct {
@@ -27,7 +29,7 @@ func TestUpgradePotential(t *testing.T) {
 	if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := parquet.ReadFile[predictedRow](filepath.Join(PartitionDir(cfg.Output.Dir, TableCustomers, "2023-12-31"), dataFile))
+	rows, err := parquet.ReadFile[predictedRow](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableCustomers, "2023-12-31"), store.DataFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // readmeConfig is the configuration of the README, every key set.
@@ -101,14 +102,14 @@ func checkLoaded(t *testing.T, cfg *Config) {
 			t.Fatalf("valid memory_limit %q gives %d bytes, %v: want a positive size", cfg.Limits.MemoryLimit, n, err)
 		}
 	}
-	r := &runner{cfg: cfg, asOfDay: day("2024-12-31")}
-	req := r.request([]string{"x.parquet"})
+	asOfDay := day("2024-12-31")
+	req := cfg.request([]string{"x.parquet"}, asOfDay)
 	wantStart := feature.NoDate
 	if n := cfg.LookbackDays(); n > 0 {
-		wantStart = r.asOfDay - int32(n) + 1
+		wantStart = asOfDay - int32(n) + 1
 	}
-	if req.StartDay != wantStart || req.AsOfDay != r.asOfDay {
-		t.Fatalf("request window %d..%d, want %d..%d for lookback %q", req.StartDay, req.AsOfDay, wantStart, r.asOfDay, cfg.Window.Lookback)
+	if req.StartDay != wantStart || req.AsOfDay != asOfDay {
+		t.Fatalf("request window %d..%d, want %d..%d for lookback %q", req.StartDay, req.AsOfDay, wantStart, asOfDay, cfg.Window.Lookback)
 	}
 	if (cfg.Limits.MemoryLimit != "") != (req.MemoryLimitBytes > 0) {
 		t.Fatalf("memory_limit %q gives a request limit of %d bytes", cfg.Limits.MemoryLimit, req.MemoryLimitBytes)
@@ -158,8 +159,8 @@ func FuzzParseDay(f *testing.F) {
 		if got := FormatDay(d); got != s {
 			t.Fatalf("FormatDay(ParseDay(%q)) = %q, want the input back", s, got)
 		}
-		for _, table := range []string{TableCustomers, TableSegments, TablePareto, TableRejected, manifestDir} {
-			rel, err := filepath.Rel(out, PartitionDir(out, table, s))
+		for _, table := range []string{outputs.TableCustomers, outputs.TableSegments, outputs.TablePareto, outputs.TableRejected, "manifests"} {
+			rel, err := filepath.Rel(out, store.PartitionDir(out, table, s))
 			if err != nil || rel != filepath.Join(table, "as_of="+s) {
 				t.Fatalf("date %q puts table %s at %q, want %s/as_of=%s", s, table, rel, table, s)
 			}
@@ -177,51 +178,6 @@ func FuzzParseBytes(f *testing.F) {
 		n, err := ParseBytes(s)
 		if err == nil && n < 0 {
 			t.Fatalf("ParseBytes(%q) = %d, want a non-negative size or an error", s, n)
-		}
-	})
-}
-
-// FuzzParseCadence feeds random cadences (day, week, month, cron expressions with CRON_TZ=)
-// to ParseCadence: an error wrapping ErrConfig, or a cadence whose next tick after a fixed
-// instant is later than it and comes back within a second.
-func FuzzParseCadence(f *testing.F) {
-	for _, s := range []string{"day", "week", "month", "0 2 * * *", "CRON_TZ=America/New_York 30 2 * * *", "@daily",
-		"0 0 30 2 *", "@every 1h", "TZ=Nowhere/None 0 0 * * *", "*/0 * * * *", "0 0 31 4 *", "59 23 29 2 1"} {
-		f.Add(s)
-	}
-	from := time.Date(2024, 3, 10, 1, 0, 0, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, every string) {
-		c, err := ParseCadence(every, time.UTC)
-		if err != nil {
-			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("ParseCadence(%q) error %v does not wrap ErrConfig", every, err)
-			}
-			return
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			switch c.String() {
-			case "day", "week", "month": // calendar cadences have series, not ticks
-				if _, err := c.Series("2024-01-01", "2024-03-31"); err != nil {
-					t.Errorf("cadence %q: Series: %v", every, err)
-				}
-				return
-			}
-			tick, asOf := c.NextTick(from)
-			if !tick.IsZero() && !tick.After(from) {
-				t.Errorf("cadence %q: next tick %v is not after %v", every, tick, from)
-			}
-			if !tick.IsZero() {
-				if _, err := ParseDay(asOf); err != nil {
-					t.Errorf("cadence %q: as-of %q: %v", every, asOf, err)
-				}
-			}
-		}()
-		select {
-		case <-done:
-		case <-time.After(time.Second):
-			t.Fatalf("cadence %q: NextTick did not return within a second", every)
 		}
 	})
 }

@@ -3,17 +3,13 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
-	"time"
 
 	"github.com/rfmjob/rfm/analytics/clv"
-	pq "github.com/rfmjob/rfm/jobs/parquetio"
+	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
-
-// TableCLVHoldout holds the calibration/holdout comparison of the CLV purchase model.
-const TableCLVHoldout = "clv_holdout"
 
 // Evaluation is the outcome of Evaluate.
 type Evaluation struct {
@@ -35,7 +31,7 @@ type Evaluation struct {
 // holdout (calibrationEnd, holdoutEnd], and compares them with the model's conditional
 // expectations, in total and by calibration frequency x (0 … 6, 7+). The comparison is
 // published as DIR/clv_holdout/as_of=<calibrationEnd>/data.parquet.
-func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd string) (*Evaluation, error) {
+func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd string, eng engine.Engine) (*Evaluation, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -55,14 +51,15 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, asOf: FormatDay(calDay), asOfDay: calDay, last: time.Now()}
-	req := r.request(files)
-	eng := engineFor(cfg)
+	if eng, err = engineFor(cfg, eng); err != nil {
+		return nil, err
+	}
+	req := cfg.request(files, calDay)
 	cal, err := aggregate(ctx, eng, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkQuality(cal); err != nil {
+	if err := checkQuality(cfg, cal); err != nil {
 		return nil, err
 	}
 	req.StartDay, req.AsOfDay = calDay+1, endDay
@@ -97,54 +94,28 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if ev.Rows, err = clv.EvaluateHoldout(s, fit.Purchases, ev.HoldoutLength, actual); err != nil {
 		return nil, err
 	}
-	ev.Path, err = publishTable(cfg.Output.Dir, ev.CalibrationEnd, holdoutTable(ev, calDay, endDay))
+	ev.Path, err = publishTable(cfg.Output.Dir, ev.CalibrationEnd, outputs.Holdout(calDay, endDay, string(fit.Model), ev.Rows))
 	return ev, err
-}
-
-func holdoutTable(ev *Evaluation, asOfDay, holdoutEnd int32) table {
-	n := len(ev.Rows)
-	bucket := make([]string, n)
-	customers := make([]int64, n)
-	actual, predicted, meanA, meanP := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	for i, r := range ev.Rows {
-		bucket[i], customers[i] = r.Bucket, int64(r.Customers)
-		actual[i], predicted[i], meanA[i], meanP[i] = r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted
-	}
-	return table{TableCLVHoldout, n, []pq.Column{
-		pq.ConstDate("as_of", asOfDay),
-		pq.ConstDate("holdout_end", holdoutEnd),
-		pq.String("model", slices.Repeat([]string{string(ev.Fit.Model)}, n)),
-		pq.String("bucket", bucket),
-		pq.Int64("customers", customers),
-		pq.Float64("actual", actual),
-		pq.Float64("predicted", predicted),
-		pq.Float64("mean_actual", meanA),
-		pq.Float64("mean_predicted", meanP),
-	}}
 }
 
 // publishTable writes one table of a date outside a full run, under the date's lock, with the
 // same staging-then-rename protocol; it leaves the date's manifest alone.
-func publishTable(outDir, date string, tb table) (string, error) {
-	lock, err := AcquireLock(outDir, date)
+func publishTable(outDir, date string, tb outputs.Table) (string, error) {
+	lock, err := store.AcquireLock(outDir, date)
 	if err != nil {
 		return "", err
 	}
 	defer lock.Release()
-	st, err := newStage(outDir, date, fmt.Sprintf("%s-%s-%d-%d", tb.name, date, os.Getpid(), time.Now().UnixNano()))
+	st, err := store.NewStaging(outDir, date)
 	if err != nil {
 		return "", err
 	}
-	defer st.discard()
-	path, err := st.path(tb.name)
-	if err != nil {
+	defer st.Discard()
+	if err := outputs.Write(st, []outputs.Table{tb}); err != nil {
 		return "", err
 	}
-	if err := pq.WriteFile(path, tb.name, tb.n, tb.cols); err != nil {
+	if err := st.PublishOne(tb.Name); err != nil {
 		return "", err
 	}
-	if err := st.publish(tb.name); err != nil {
-		return "", err
-	}
-	return filepath.Join(tb.name, "as_of="+date, dataFile), nil
+	return filepath.Join(tb.Name, "as_of="+date, store.DataFile), nil
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/rfmjob/rfm/analytics/clv"
 	"github.com/rfmjob/rfm/jobs/engine/input"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 type cdnowRow struct {
@@ -83,7 +85,7 @@ func TestEvaluateCDNOW(t *testing.T) {
 			// The paper counts every transaction; CDNOW has $0 ones (8 customers have nothing else).
 			cfg.Input.ZeroNetIsPurchase = true
 			cfg.Output.Dir = t.TempDir()
-			ev, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30")
+			ev, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +115,7 @@ func TestEvaluateCDNOW(t *testing.T) {
 				t.Errorf("BG/NBD log-likelihood %.2f, want −9582.43 (Fader, Hardie & Lee 2005)", ll)
 			}
 			// The published table holds the rows Evaluate returned, under the calibration end.
-			if want := filepath.Join(TableCLVHoldout, "as_of=1997-09-30", dataFile); ev.Path != want {
+			if want := filepath.Join(outputs.TableCLVHoldout, "as_of=1997-09-30", store.DataFile); ev.Path != want {
 				t.Errorf("published at %s, want %s", ev.Path, want)
 			}
 			pub, err := parquet.ReadFile[holdoutRow](filepath.Join(cfg.Output.Dir, ev.Path))
@@ -143,11 +145,11 @@ func TestEvaluateErrorKinds(t *testing.T) {
 	cfg.Output.Dir = t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Evaluate(ctx, cfg, "1997-09-30", "1998-06-30"); !errors.Is(err, ErrInterrupted) {
+	if _, err := Evaluate(ctx, cfg, "1997-09-30", "1998-06-30", nil); !errors.Is(err, ErrInterrupted) {
 		t.Errorf("cancelled: got %v, want ErrInterrupted", err)
 	}
 	// The default column names are not in the CDNOW file.
-	_, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30")
+	_, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30", nil)
 	if !errors.Is(err, ErrInput) || !errors.Is(err, input.ErrMissingColumn) {
 		t.Errorf("missing columns: got %v, want ErrInput wrapping input.ErrMissingColumn", err)
 	}

@@ -8,12 +8,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -90,7 +92,29 @@ func TestGoldenOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Every golden table must be written, and every table written must have a golden:
+			// a run that stops writing one fails here.
+			goldens, _ := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.json"))
+			var wantTables, gotTables []string
+			for _, g := range goldens {
+				wantTables = append(wantTables, strings.TrimSuffix(filepath.Base(g), ".json"))
+			}
 			for _, o := range m.Outputs {
+				if o.Table != store.ReportTable {
+					gotTables = append(gotTables, o.Table)
+				}
+			}
+			slices.Sort(gotTables)
+			if !*update && !slices.Equal(gotTables, wantTables) {
+				t.Errorf("tables written %v, want the golden set %v", gotTables, wantTables)
+			}
+			if _, ok := m.Output(store.ReportTable); !ok {
+				t.Error("the manifest does not list the report page")
+			}
+			for _, o := range m.Outputs {
+				if o.Table == store.ReportTable {
+					continue
+				}
 				got := decodeTable(t, filepath.Join(cfg.Output.Dir, o.Path))
 				for _, row := range got {
 					if f, ok := row["file"].(string); ok {

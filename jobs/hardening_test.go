@@ -33,6 +33,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/engine/native"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 var regenMalformed = flag.Bool("regen-malformed", false, "rewrite the files of testdata/malformed")
@@ -349,12 +350,12 @@ func displayID(id string) string {
 }
 
 // runBounded runs the job with a deadline; a run that does not return well after it is a hang.
-func runBounded(t testing.TB, cfg *Config, asOf string, limit time.Duration) (*Manifest, error) {
+func runBounded(t testing.TB, cfg *Config, asOf string, limit time.Duration) (*store.Manifest, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	type result struct {
-		m   *Manifest
+		m   *store.Manifest
 		err error
 	}
 	done := make(chan result, 1)
@@ -408,7 +409,7 @@ func observe(t *testing.T, c malformedCase, in, eng string) (malformedResult, er
 	out := t.TempDir()
 	m, err := runBounded(t, corpusConfig(c, in, out, eng), malformedAsOf, 60*time.Second)
 	if err != nil {
-		if _, statErr := os.Stat(ManifestPath(out, malformedAsOf)); statErr == nil {
+		if _, statErr := os.Stat(store.ManifestPath(out, malformedAsOf)); statErr == nil {
 			t.Errorf("%s: the run failed but committed a manifest", eng)
 		}
 		return malformedResult{Error: errorClass(err)}, err
@@ -845,9 +846,13 @@ func TestOutputPathsStayInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range m.Outputs {
-		want := filepath.Join(o.Table, "as_of="+malformedAsOf, dataFile)
+		file := store.DataFile
+		if o.Table == store.ReportTable {
+			file = store.ReportFile
+		}
+		want := filepath.Join(o.Table, "as_of="+malformedAsOf, file)
 		if !tableName.MatchString(o.Table) || o.Path != want || !filepath.IsLocal(o.Path) {
-			t.Errorf("output %q at %q, want a lower-case table at %q inside the output directory", o.Table, o.Path, want)
+			t.Errorf("output %q at %q, want a lower-case table (or the report) at %q inside the output directory", o.Table, o.Path, want)
 		}
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 1 {

@@ -14,6 +14,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 type migrationRow struct {
@@ -49,7 +51,7 @@ func TestMigrationBetweenDates(t *testing.T) {
 		if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{Previous: "2023-06-30"}); err != nil {
 			t.Fatal(err)
 		}
-		prev, err := parquet.ReadFile[customerMove](filepath.Join(PartitionDir(cfg.Output.Dir, TableCustomers, "2023-06-30"), dataFile))
+		prev, err := parquet.ReadFile[customerMove](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableCustomers, "2023-06-30"), store.DataFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestMigrationBetweenDates(t *testing.T) {
 		for _, c := range prev {
 			prevTier[c.CustomerID] = c.Tier
 		}
-		cur, err := parquet.ReadFile[customerMove](filepath.Join(PartitionDir(cfg.Output.Dir, TableCustomers, "2023-12-31"), dataFile))
+		cur, err := parquet.ReadFile[customerMove](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableCustomers, "2023-12-31"), store.DataFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +95,7 @@ func TestMigrationBetweenDates(t *testing.T) {
 		if protect && changes["down"] != 0 {
 			t.Errorf("with two periods below required, %d customers dropped after one", changes["down"])
 		}
-		rows, err := parquet.ReadFile[migrationRow](filepath.Join(PartitionDir(cfg.Output.Dir, TableMigration, "2023-12-31"), dataFile))
+		rows, err := parquet.ReadFile[migrationRow](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableMigration, "2023-12-31"), store.DataFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +129,7 @@ func TestTiersFromClusters(t *testing.T) {
 		Tier    string `parquet:"tier"`
 		Profit  int64  `parquet:"profit"`
 	}
-	rows, err := parquet.ReadFile[row](filepath.Join(PartitionDir(cfg.Output.Dir, TableCustomers, "2023-12-31"), dataFile))
+	rows, err := parquet.ReadFile[row](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableCustomers, "2023-12-31"), store.DataFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,12 +173,12 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		cfg.Migration.MissingPrevious = missing
 		return cfg
 	}
-	run := func(cfg *Config) (*Manifest, error) {
+	run := func(cfg *Config) (*store.Manifest, error) {
 		return Run(context.Background(), cfg, cur, RunOptions{Previous: prev})
 	}
 	migrationRows := func(cfg *Config) []migrationRow {
 		t.Helper()
-		rows, err := parquet.ReadFile[migrationRow](filepath.Join(PartitionDir(cfg.Output.Dir, TableMigration, cur), dataFile))
+		rows, err := parquet.ReadFile[migrationRow](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableMigration, cur), store.DataFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +201,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 	if got := migrationRows(compute); !reflect.DeepEqual(got, want) {
 		t.Errorf("compute: got %d migration rows, want the %d of a committed previous date:\n%+v\n%+v", len(got), len(want), got, want)
 	}
-	if got := CommittedDates(compute.Output.Dir); !slices.Equal(got, []string{cur}) {
+	if got := store.CommittedDates(compute.Output.Dir); !slices.Equal(got, []string{cur}) {
 		t.Errorf("compute: committed dates %v, want only %s", got, cur)
 	}
 
@@ -211,7 +213,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 	if !slices.ContainsFunc(m.Warnings, func(w string) bool { return strings.Contains(w, "migration skipped") }) {
 		t.Errorf("skip: warnings %q, want one saying the migration was skipped", m.Warnings)
 	}
-	if _, err := os.Stat(PartitionDir(skip.Output.Dir, TableMigration, cur)); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(store.PartitionDir(skip.Output.Dir, outputs.TableMigration, cur)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("skip: the migration table was written (stat: %v)", err)
 	}
 
@@ -220,8 +222,8 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("fail: got %v, want ErrInput saying the previous date has no committed output", err)
 	}
 	// The previous customers without their manifest (a run killed before committing): missing.
-	src := filepath.Join(PartitionDir(ref.Output.Dir, TableCustomers, prev), dataFile)
-	dst := PartitionDir(fail.Output.Dir, TableCustomers, prev)
+	src := filepath.Join(store.PartitionDir(ref.Output.Dir, outputs.TableCustomers, prev), store.DataFile)
+	dst := store.PartitionDir(fail.Output.Dir, outputs.TableCustomers, prev)
 	data, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
@@ -229,17 +231,17 @@ func TestMigrationMissingPrevious(t *testing.T) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dst, dataFile), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dst, store.DataFile), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "has no committed output") {
 		t.Errorf("fail, customers without a manifest: got %v, want ErrInput saying the previous date has no committed output", err)
 	}
 	// Beside those customers, an unreadable manifest is an input error, not a missing date.
-	if err := os.MkdirAll(filepath.Dir(ManifestPath(fail.Output.Dir, prev)), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(store.ManifestPath(fail.Output.Dir, prev)), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(ManifestPath(fail.Output.Dir, prev), []byte("{not json"), 0o644); err != nil {
+	if err := os.WriteFile(store.ManifestPath(fail.Output.Dir, prev), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "previous date "+prev) || strings.Contains(err.Error(), "has no committed output") {

@@ -88,12 +88,6 @@ type TiersConfig struct {
 	UnprofitableTier *bool `yaml:"unprofitable_tier"`
 }
 
-// Output tables of the profit view.
-const (
-	TableTiers       = "tiers"
-	TableCostToServe = "cost_to_serve"
-)
-
 // Default activity columns.
 const (
 	DefaultActivityCustomerID = "customer_id"

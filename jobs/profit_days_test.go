@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/rfmjob/rfm/jobs/outputs"
 )
 
 type stringTx struct {
@@ -62,7 +64,7 @@ func TestActivityDaysMatchTransactions(t *testing.T) {
 				t.Errorf("transactions: %d after the as-of day, %d customers; want 1 and 2", m.Rows.AfterAsOf, m.Customers)
 			}
 			want := map[string]int64{"a": 600, "c": 1025}
-			for _, c := range readTable[profitCustomer](t, cfg.Output.Dir, TableCustomers, "2024-03-10") {
+			for _, c := range readTable[profitCustomer](t, cfg.Output.Dir, outputs.TableCustomers, "2024-03-10") {
 				if c.CostToServe != want[c.CustomerID] {
 					t.Errorf("%s: cost to serve %d, want %d", c.CustomerID, c.CostToServe, want[c.CustomerID])
 				}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // profitTx is a transaction line of the profit fixture, with its cost of goods.
@@ -162,7 +164,7 @@ type paretoOut struct {
 
 func readTable[T any](t *testing.T, out, table, date string) []T {
 	t.Helper()
-	rows, err := parquet.ReadFile[T](filepath.Join(PartitionDir(out, table, date), dataFile))
+	rows, err := parquet.ReadFile[T](filepath.Join(store.PartitionDir(out, table, date), store.DataFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +202,7 @@ func TestProfitRunHandComputed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			custs := readTable[profitCustomer](t, out, TableCustomers, "2024-03-31")
+			custs := readTable[profitCustomer](t, out, outputs.TableCustomers, "2024-03-31")
 			if len(custs) != len(wants) {
 				t.Fatalf("got %d customers, want %d", len(custs), len(wants))
 			}
@@ -220,7 +222,7 @@ func TestProfitRunHandComputed(t *testing.T) {
 			}
 
 			// The tier table: the pyramid, and its sums equal the customer sums to the cent.
-			tiers := readTable[tierOut](t, out, TableTiers, "2024-03-31")
+			tiers := readTable[tierOut](t, out, outputs.TableTiers, "2024-03-31")
 			wantTiers := []tierOut{
 				{1, "platinum", 1, 0.2, 30000, 15000, 4700, 10300, 10300.0 / 14850},
 				{2, "gold", 1, 0.2, 15000, 6000, 1400, 4600, 4600.0 / 14850},
@@ -253,7 +255,7 @@ func TestProfitRunHandComputed(t *testing.T) {
 			}
 
 			// Cost to serve: 13 customer × activity rows with a cost, 4 tiers × 5 activities.
-			costs := readTable[costOut](t, out, TableCostToServe, "2024-03-31")
+			costs := readTable[costOut](t, out, outputs.TableCostToServe, "2024-03-31")
 			var tierRows, custRows int
 			var visit *costOut
 			for i, c := range costs {
@@ -306,7 +308,7 @@ func TestProfitRunHandComputed(t *testing.T) {
 			// 38.50.
 			metrics := map[string]paretoOut{}
 			whale := 0
-			for _, r := range readTable[paretoOut](t, out, TablePareto, "2024-03-31") {
+			for _, r := range readTable[paretoOut](t, out, outputs.TablePareto, "2024-03-31") {
 				if r.Curve == "whale" {
 					whale++
 				}
@@ -447,7 +449,7 @@ func TestProfitRunOptions(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := map[string]int64{}
-			for _, cu := range readTable[profitCustomer](t, out, TableCustomers, "2024-03-31") {
+			for _, cu := range readTable[profitCustomer](t, out, outputs.TableCustomers, "2024-03-31") {
 				got[cu.CustomerID] = cu.Profit
 			}
 			for id, w := range c.wantProfit {
@@ -468,7 +470,7 @@ func TestProfitRunOptions(t *testing.T) {
 		if _, err := Run(context.Background(), cfg, "2024-03-31", RunOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		costs := readTable[costOut](t, out, TableCostToServe, "2024-03-31")
+		costs := readTable[costOut](t, out, outputs.TableCostToServe, "2024-03-31")
 		var perTier int64
 		for _, c := range costs {
 			if c.Grain != "tier" {
@@ -490,7 +492,7 @@ func TestProfitRunOptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, o := range m.Outputs {
-			if o.Table == TableTiers || o.Table == TableCostToServe {
+			if o.Table == outputs.TableTiers || o.Table == outputs.TableCostToServe {
 				t.Errorf("profit off wrote table %s", o.Table)
 			}
 		}
@@ -534,7 +536,7 @@ func TestProfitRunGenerated(t *testing.T) {
 				t.Errorf("activity accounting %q, want every row used or after the as-of day", note)
 			}
 			var custCost, tierCost, reasonsFrom int64
-			for _, c := range readTable[profitCustomer](t, out, TableCustomers, opt.End()) {
+			for _, c := range readTable[profitCustomer](t, out, outputs.TableCustomers, opt.End()) {
 				custCost += c.CostToServe
 				if c.TierReason >= "profit 1" {
 					reasonsFrom++
@@ -547,14 +549,14 @@ func TestProfitRunGenerated(t *testing.T) {
 			}
 			defer db.Close()
 			var n int64
-			path := filepath.Join(PartitionDir(out, TableCustomers, opt.End()), dataFile)
+			path := filepath.Join(store.PartitionDir(out, outputs.TableCustomers, opt.End()), store.DataFile)
 			if err := db.QueryRow(`SELECT count(*) FROM read_parquet($1) WHERE tier_reason >= 'profit 1'`, path).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			if n != reasonsFrom || n == 0 {
 				t.Errorf("DuckDB counts %d reasons from 'profit 1', Go %d; want equal and > 0", n, reasonsFrom)
 			}
-			for _, c := range readTable[costOut](t, out, TableCostToServe, opt.End()) {
+			for _, c := range readTable[costOut](t, out, outputs.TableCostToServe, opt.End()) {
 				if c.Grain == "tier" {
 					tierCost += c.Cost
 				}

@@ -66,11 +66,10 @@ func TestEnginesAgreeOnDemoData(t *testing.T) {
 	cfg.Input.Transactions = in
 	cfg.Window.Lookback = "200d"
 	cfg.Normalize()
-	r := &runner{cfg: cfg, asOfDay: day("2024-06-30")}
-	req := r.request([]string{in})
+	req := cfg.request([]string{in}, day("2024-06-30"))
 	var results []*engine.Result
 	for _, name := range []string{"native", "duckdb"} {
-		res, err := EngineByName(name).Aggregate(context.Background(), req)
+		res, err := engineByName(name).Aggregate(context.Background(), req)
 		if err != nil {
 			t.Fatal(name, err)
 		}

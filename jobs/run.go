@@ -5,25 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
-	"github.com/rfmjob/rfm/analytics/pareto"
-	"github.com/rfmjob/rfm/analytics/rfm"
 	"github.com/rfmjob/rfm/jobs/engine"
-	"github.com/rfmjob/rfm/jobs/engine/duckdb"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
-	"github.com/rfmjob/rfm/jobs/engine/trino"
+	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/report"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // RunOptions are the run's collaborators; the zero value is ready to use.
 type RunOptions struct {
+	// Engine computes the per-customer features. nil means the native engine, the only one
+	// package jobs links; a caller whose configuration names another engine passes it (cmd/rfm
+	// picks it), and an engine whose name differs from the configuration's is a configuration
+	// error.
+	Engine engine.Engine
 	// Logger receives one line per stage at debug level and warnings; nil discards.
 	Logger *slog.Logger
 	// Now stamps the manifest's start and finish times; nil means time.Now.
@@ -33,32 +32,41 @@ type RunOptions struct {
 	Previous string
 	// OnStage, when set, is called as each stage ends (progress on a terminal).
 	OnStage func(name string, seconds float64)
+	// BeforeCommit, when set, is called after every output (the report included) is staged
+	// and before anything is published: kill tests pause there.
+	BeforeCommit func()
 }
 
-// Run computes every output of one as-of date (YYYY-MM-DD) and commits them atomically. It
-// returns the committed manifest. Errors wrap ErrConfig, ErrInputMissing, ErrInput, ErrLocked or
-// ErrInterrupted where they apply; on any error nothing of the date is changed.
-func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*Manifest, error) {
+// Run computes every output of one as-of date (YYYY-MM-DD) and commits them atomically, the
+// report page among them. It returns the committed manifest. Errors wrap ErrConfig,
+// ErrInputMissing, ErrInput, ErrLocked or ErrInterrupted where they apply (see Classify); on any
+// error nothing of the date is changed.
+//
+// The stages, in order: resolve the inputs, take the date's lock, aggregate the features
+// (engine), check the rejected share, analyze (scores, Pareto, profit and tiers, clusters,
+// migration, CLV) into one immutable outputs.Date, write its tables and the report into the
+// staging area, and commit (store.Staging.Commit: publish, manifest last).
+func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*store.Manifest, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	asOfDay, err := ParseDay(asOf)
+	day, err := ParseDay(asOf)
 	if err != nil {
 		return nil, err
 	}
-	asOf = FormatDay(asOfDay)
+	r := &run{cfg: cfg, asOf: FormatDay(day), asOfDay: day, opts: opts, prevDay: feature.NoDate}
 	if opts.Previous != "" {
-		prev, err := ParseDay(opts.Previous)
-		if err != nil {
+		if r.prevDay, err = ParseDay(opts.Previous); err != nil {
 			return nil, err
 		}
-		if prev >= asOfDay {
-			return nil, fmt.Errorf("%w: previous date %s is not before the as-of date %s", ErrConfig, opts.Previous, asOf)
+		if r.prevDay >= day {
+			return nil, fmt.Errorf("%w: previous date %s is not before the as-of date %s", ErrConfig, opts.Previous, r.asOf)
 		}
-		opts.Previous = FormatDay(prev)
 	}
-	r := &runner{cfg: cfg, asOf: asOf, asOfDay: asOfDay, opts: opts}
+	if r.eng, err = engineFor(cfg, opts.Engine); err != nil {
+		return nil, err
+	}
 	if r.opts.Logger == nil {
 		r.opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -67,26 +75,28 @@ func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*Manif
 	}
 	m, err := r.run(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrInterrupted) {
-		err = fmt.Errorf("%w: %v", ErrInterrupted, err)
+		err = fmt.Errorf("%w: %w", ErrInterrupted, err)
 	}
 	return m, err
 }
 
-type runner struct {
+// run is one run of one date.
+type run struct {
 	cfg     *Config
 	asOf    string
 	asOfDay int32
-	files   []string // resolved input files
+	prevDay int32 // feature.NoDate without a previous date
+	eng     engine.Engine
 	opts    RunOptions
-	stages  []Stage
+	stages  []store.Stage
 	last    time.Time
 }
 
 // lap closes the current stage.
-func (r *runner) lap(name string) {
+func (r *run) lap(name string) {
 	now := time.Now()
 	d := now.Sub(r.last).Seconds()
-	r.stages = append(r.stages, Stage{Name: name, Seconds: d})
+	r.stages = append(r.stages, store.Stage{Name: name, Seconds: d})
 	r.last = now
 	r.opts.Logger.Debug("stage", "name", name, "seconds", d, "as_of", r.asOf)
 	if r.opts.OnStage != nil {
@@ -94,113 +104,113 @@ func (r *runner) lap(name string) {
 	}
 }
 
-func (r *runner) run(ctx context.Context) (*Manifest, error) {
+// lapChecked closes a stage and stops the run when it was cancelled.
+func (r *run) lapChecked(ctx context.Context, name string) error {
+	r.lap(name)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
+	return nil
+}
+
+func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	started := r.opts.Now()
 	r.last = time.Now()
-	cfg := r.cfg
+	cfg, dir := r.cfg, r.cfg.Output.Dir
 	files, err := resolveInputs(cfg)
 	if err != nil {
 		return nil, err
 	}
-	r.files = files
-	lock, err := AcquireLock(cfg.Output.Dir, r.asOf)
+	lock, err := store.AcquireLock(dir, r.asOf)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	cleanStaging(cfg.Output.Dir, 3600, time.Now().Unix())
+	store.CleanStaging(dir, time.Now())
 	inputs, err := describeInputs(files)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	r.lap("resolve")
 
-	req := r.request(files)
-	eng := engineFor(cfg)
-	res, err := aggregate(ctx, eng, req)
+	req := cfg.request(files, r.asOfDay)
+	res, err := aggregate(ctx, r.eng, req)
 	if err != nil {
 		return nil, err
 	}
 	r.lap("aggregate")
-	if err := r.checkQuality(res); err != nil {
+	if err := checkQuality(cfg, res); err != nil {
 		return nil, err
 	}
+	if res.Counts.RejectedTotal() > 0 {
+		r.opts.Logger.Warn("rows rejected", "rows", res.Counts.RejectedTotal(), "as_of", r.asOf)
+	}
 
-	t := res.Features
-	scores, err := rfm.Score(t, r.asOfDay, r.scoringConfig())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInput, err)
-	}
-	r.lap("score")
-	par, err := pareto.Analyze(t.CustomerID, t.Monetary, pareto.Config{ACut: cfg.Pareto.ACut, BCut: cfg.Pareto.BCut})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-	}
-	r.lap("pareto")
-	views, err := r.views(ctx, t, scores)
+	a := &analysis{cfg: cfg, asOfDay: r.asOfDay, prevDay: r.prevDay, eng: r.eng, files: files, logger: r.opts.Logger, lap: r.lapChecked}
+	d, warnings, err := a.analyze(ctx, res)
 	if err != nil {
 		return nil, err
 	}
 
-	runID := fmt.Sprintf("%s-%d-%d", r.asOf, os.Getpid(), time.Now().UnixNano())
-	st, err := newStage(cfg.Output.Dir, r.asOf, runID)
+	st, err := store.NewStaging(dir, r.asOf)
 	if err != nil {
 		return nil, err
 	}
-	defer st.discard()
-	out := outputs{asOfDay: r.asOfDay, scale: t.MoneyScale}
-	segs := rfm.Summarize(t, scores)
-	written, err := out.writeAll(st, t, scores, segs, par, res.Rejected, views)
-	if err != nil {
+	defer st.Discard()
+	if err := outputs.Write(st, d.Tables()); err != nil {
 		return nil, fmt.Errorf("write outputs: %w", err)
 	}
 	r.lap("write")
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+	m := r.manifest(d, res, req, inputs, warnings, started)
+	if cfg.Report.enabled() {
+		if err := report.Stage(st, m); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		r.lap("report")
 	}
+	if r.opts.BeforeCommit != nil {
+		r.opts.BeforeCommit()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
+	m.Stages = r.stages
+	m.FinishedAt = r.opts.Now().UTC().Format(time.RFC3339)
+	if err := st.Commit(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
 
-	m := &Manifest{
+// manifest describes the run; Commit fills in the outputs.
+func (r *run) manifest(d *outputs.Date, res *engine.Result, req engine.Request, inputs []store.InputFile, warnings []string, started time.Time) *store.Manifest {
+	c := res.Counts
+	m := &store.Manifest{
 		Version:    Version(),
 		AsOf:       r.asOf,
-		Engine:     eng.Name(),
-		ConfigHash: cfg.Hash(),
-		Window:     Window{AsOf: r.asOf, Timezone: orUTC(cfg.Window.Timezone)},
+		Engine:     r.eng.Name(),
+		ConfigHash: r.cfg.Hash(),
+		Window:     store.Window{AsOf: r.asOf, Timezone: orUTC(r.cfg.Window.Timezone)},
 		Inputs:     inputs,
-		Rows: RowCounts{
-			Read: res.Counts.Read, Used: res.Counts.Used, Rejected: res.Counts.RejectedTotal(),
-			RejectedByReason: res.Counts.Rejected, AfterAsOf: res.Counts.AfterAsOf, BeforeWindow: res.Counts.BeforeWindow,
+		Rows: store.RowCounts{
+			Read: c.Read, Used: c.Used, Rejected: c.RejectedTotal(),
+			RejectedByReason: c.Rejected, AfterAsOf: c.AfterAsOf, BeforeWindow: c.BeforeWindow,
 		},
-		Customers:  int64(t.Len()),
-		Outputs:    written,
-		Highlights: Highlights{Top20PctShare: par.Summary.Top20PctShare, Gini: par.Summary.Gini},
+		Customers:  int64(d.Features.Len()),
+		Highlights: store.Highlights{Top20PctShare: d.Pareto.Summary.Top20PctShare, Gini: d.Pareto.Summary.Gini},
 		StartedAt:  started.UTC().Format(time.RFC3339),
+		Stages:     r.stages,
+		Warnings:   warnings,
 	}
-	for _, v := range views {
-		m.Warnings = append(m.Warnings, v.warnings()...)
-	}
-	for _, sg := range segs {
+	for _, sg := range d.Segments {
 		if sg.Customers > 0 {
-			m.Highlights.Segments = append(m.Highlights.Segments, SegmentCount{sg.Segment, sg.Customers})
+			m.Highlights.Segments = append(m.Highlights.Segments, store.SegmentCount{Segment: sg.Segment, Customers: sg.Customers})
 		}
 	}
 	if req.StartDay != feature.NoDate {
 		m.Window.Start = FormatDay(req.StartDay)
 	}
-	r.lap("stage")
-	m.Stages = r.stages
-	m.FinishedAt = r.opts.Now().UTC().Format(time.RFC3339)
-	if err := st.commit(m); err != nil {
-		return nil, err
-	}
-	// The report reads the committed outputs back; the data stands without it, so a failure
-	// is logged, never a failed run.
-	if r.cfg.Report.enabled() {
-		if _, err := report.Build(cfg.Output.Dir, r.asOf); err != nil {
-			r.opts.Logger.Warn("report not written", "as_of", r.asOf, "err", err)
-		}
-		r.lap("report")
-	}
-	return m, nil
+	return m
 }
 
 func orUTC(tz string) string {
@@ -210,167 +220,23 @@ func orUTC(tz string) string {
 	return tz
 }
 
-// views runs the optional analyses in order; each may use the ones before it.
-func (r *runner) views(ctx context.Context, t *feature.Table, scores *rfm.Scores) ([]view, error) {
-	var views []view
-	pv, err := r.profitStage(ctx, t)
-	if err != nil {
-		return nil, err
+// engineFor returns the engine of the configuration: given, which must be the one it names, or
+// one linked into package jobs (only the native engine; tests link more).
+func engineFor(cfg *Config, given engine.Engine) (engine.Engine, error) {
+	switch {
+	case given != nil && given.Name() != cfg.Engine:
+		return nil, fmt.Errorf("%w: engine is %q but the run was given the %s engine", ErrConfig, cfg.Engine, given.Name())
+	case given != nil:
+		return given, nil
 	}
-	if pv != nil {
-		views = append(views, pv)
+	if newEngine, ok := linkedEngines[cfg.Engine]; ok {
+		return newEngine(), nil
 	}
-	if err := r.stageDone(ctx, "profit"); err != nil {
-		return nil, err
-	}
-	cl, err := r.clusterStage(t, pv.profitMajor())
-	if err != nil {
-		return nil, fmt.Errorf("clusters: %w", err)
-	}
-	if err := pv.tiersFromClusters(r, cl); err != nil {
-		return nil, err
-	}
-	if cl != nil {
-		views = append(views, cl)
-	}
-	if err := r.stageDone(ctx, "clusters"); err != nil {
-		return nil, err
-	}
-	cv, err := r.clvStage(t)
-	if err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
-	}
-	if cv != nil {
-		cv.rankTiers(pv)
-		views = append(views, cv)
-	}
-	if err := r.stageDone(ctx, "clv"); err != nil {
-		return nil, err
-	}
-	mv, err := r.migrationStage(ctx, t, scores, pv)
-	if err != nil {
-		return nil, err
-	}
-	if mv != nil {
-		views = append(views, mv)
-	}
-	r.lap("migration")
-	return views, nil
+	return nil, fmt.Errorf("%w: engine %q is not linked into this program (package jobs links only the native engine; pass RunOptions.Engine, e.g. from package engines)", ErrConfig, cfg.Engine)
 }
 
-// stageDone closes a stage and stops the run when it was cancelled.
-func (r *runner) stageDone(ctx context.Context, name string) error {
-	r.lap(name)
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInterrupted, err)
-	}
-	return nil
-}
-
-// request builds the engine request of this run.
-func (r *runner) request(files []string) engine.Request {
-	cfg := r.cfg
-	loc, _ := cfg.Location()
-	req := engine.Request{
-		Files:             files,
-		Columns:           cfg.columns(),
-		AsOfDay:           r.asOfDay,
-		StartDay:          feature.NoDate,
-		Location:          loc,
-		MoneyScale:        *cfg.Money.Scale,
-		ZeroNetIsPurchase: cfg.Input.ZeroNetIsPurchase,
-		Threads:           cfg.Limits.Threads,
-		TempDir:           cfg.Limits.TempDir,
-	}
-	if n := cfg.LookbackDays(); n > 0 {
-		req.StartDay = r.asOfDay - int32(n) + 1
-	}
-	if cfg.Limits.MemoryLimit != "" {
-		req.MemoryLimitBytes, _ = ParseBytes(cfg.Limits.MemoryLimit)
-	}
-	return req
-}
-
-func (c *Config) columns() engine.Columns {
-	cols := c.Input.Columns
-	out := engine.Columns{
-		CustomerID: cols.CustomerID, Timestamp: cols.Timestamp, Amount: cols.Amount,
-		Quantity: cols.Quantity, UnitPrice: cols.UnitPrice, Cost: cols.Cost,
-	}
-	if cols.OrderID != nil {
-		out.OrderID = *cols.OrderID
-	}
-	return out
-}
-
-func (r *runner) scoringConfig() rfm.Config {
-	s := r.cfg.Scoring
-	cfg := rfm.Config{
-		Bins:   s.Bins,
-		Method: rfm.Method(s.Method),
-		Fixed:  rfm.Breaks{Recency: s.Fixed.Recency, Frequency: s.Fixed.Frequency, Monetary: s.Fixed.Monetary},
-	}
-	for _, seg := range s.Segments {
-		cfg.Segments = append(cfg.Segments, rfm.SegmentRule{Name: seg.Name, R: seg.R, F: seg.F, M: seg.M})
-	}
-	return cfg
-}
-
-// checkQuality fails the run when the rejected share exceeds the configured maximum, naming
-// the reasons and the first rejected rows so the data can be fixed from the message alone.
-func (r *runner) checkQuality(res *engine.Result) error {
-	c := res.Counts
-	if got := c.Used + c.AfterAsOf + c.BeforeWindow + c.RejectedTotal(); got != c.Read {
-		return fmt.Errorf("internal error: %d rows read but %d accounted for", c.Read, got)
-	}
-	rejected := c.RejectedTotal()
-	if rejected == 0 || c.Read == 0 {
-		return nil
-	}
-	share := float64(rejected) / float64(c.Read)
-	max := *r.cfg.Quality.MaxRejectedShare
-	if share <= max {
-		if rejected > 0 {
-			r.opts.Logger.Warn("rows rejected", "rows", rejected, "share", share, "as_of", r.asOf)
-		}
-		return nil
-	}
-	var reasons []string
-	for reason, n := range c.Rejected {
-		reasons = append(reasons, fmt.Sprintf("%s: %d", reason, n))
-	}
-	sort.Strings(reasons)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d rows rejected (%.2f%%), above quality.max_rejected_share %.2f%% (%s)",
-		rejected, c.Read, 100*share, 100*max, strings.Join(reasons, ", "))
-	for i, rj := range res.Rejected {
-		if i == 5 {
-			fmt.Fprintf(&b, "\n  … and %d more", len(res.Rejected)-5)
-			break
-		}
-		fmt.Fprintf(&b, "\n  %s row %d: %s (customer_id=%q timestamp=%q amount=%q)",
-			filepath.Base(rj.File), rj.Row, rj.Reason, rj.CustomerID, rj.Timestamp, rj.Amount)
-	}
-	return fmt.Errorf("%w: %s", ErrInput, b.String())
-}
-
-// EngineByName returns the engine named "native" or "duckdb". Trino needs its server
-// settings: use engineFor.
-func EngineByName(name string) engine.Engine {
-	if name == "duckdb" {
-		return duckdb.New()
-	}
-	return native.New()
-}
-
-// engineFor returns the engine the config chooses.
-func engineFor(cfg *Config) engine.Engine {
-	if cfg.Engine == "trino" {
-		opts, _ := cfg.Trino.Options() // Validate has reported its problems
-		return trino.New(opts)
-	}
-	return EngineByName(cfg.Engine)
-}
+// linkedEngines are the engines Run uses when it is given none.
+var linkedEngines = map[string]func() engine.Engine{DefaultEngine: func() engine.Engine { return native.New() }}
 
 // resolveInputs returns the transaction files, or none for Trino, which reads a table.
 func resolveInputs(cfg *Config) ([]string, error) {
@@ -379,9 +245,22 @@ func resolveInputs(cfg *Config) ([]string, error) {
 	}
 	files, err := input.Resolve(cfg.Input.Transactions)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInputMissing, err)
+		return nil, fmt.Errorf("%w: %w", ErrInputMissing, err)
 	}
 	return files, nil
+}
+
+// describeInputs records each input file's size and hash for the manifest.
+func describeInputs(files []string) ([]store.InputFile, error) {
+	out := make([]store.InputFile, 0, len(files))
+	for _, p := range files {
+		n, sum, err := store.HashFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.InputFile{Path: p, Bytes: n, XXH3: sum})
+	}
+	return out, nil
 }
 
 // aggregate runs the engine, its error marked ErrInterrupted when ctx was cancelled and
@@ -392,7 +271,7 @@ func aggregate(ctx context.Context, eng engine.Engine, req engine.Request) (*eng
 	case err == nil:
 		return res, nil
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+		return nil, fmt.Errorf("%w: %w", ErrInterrupted, err)
 	default:
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}

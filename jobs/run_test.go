@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // fixtureRow is the hand-made input of TestRunHandComputed.
@@ -80,7 +83,7 @@ type customerOut struct {
 
 func readCustomers(t *testing.T, out, date string) map[string]customerOut {
 	t.Helper()
-	rows, err := parquet.ReadFile[customerOut](filepath.Join(PartitionDir(out, TableCustomers, date), dataFile))
+	rows, err := parquet.ReadFile[customerOut](filepath.Join(store.PartitionDir(out, outputs.TableCustomers, date), store.DataFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +187,7 @@ func TestRunFailsOnTooManyRejectedAndKeepsPreviousOutput(t *testing.T) {
 	if _, err := Run(context.Background(), cfg, "2024-03-31", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(filepath.Join(PartitionDir(out, TableCustomers, "2024-03-31"), dataFile))
+	before, err := os.ReadFile(filepath.Join(store.PartitionDir(out, outputs.TableCustomers, "2024-03-31"), store.DataFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +202,11 @@ func TestRunFailsOnTooManyRejectedAndKeepsPreviousOutput(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, s)
 		}
 	}
-	after, _ := os.ReadFile(filepath.Join(PartitionDir(out, TableCustomers, "2024-03-31"), dataFile))
+	after, _ := os.ReadFile(filepath.Join(store.PartitionDir(out, outputs.TableCustomers, "2024-03-31"), store.DataFile))
 	if string(before) != string(after) {
 		t.Error("a failed run changed the committed output of its date")
 	}
-	if entries, _ := os.ReadDir(filepath.Join(out, stagingDir)); len(entries) != 0 {
+	if entries, _ := os.ReadDir(filepath.Join(out, ".staging")); len(entries) != 0 {
 		t.Errorf("a failed run left %d staging directories", len(entries))
 	}
 }
@@ -211,7 +214,7 @@ func TestRunFailsOnTooManyRejectedAndKeepsPreviousOutput(t *testing.T) {
 func TestRunIsLockedPerDate(t *testing.T) {
 	in := handFixture(t)
 	out := t.TempDir()
-	lock, err := AcquireLock(out, "2024-03-31")
+	lock, err := store.AcquireLock(out, "2024-03-31")
 	if err != nil {
 		t.Fatal(err)
 	}

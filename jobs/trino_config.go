@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/rfmjob/rfm/jobs/engine/trino"
 )
 
 // TrinoConfig points the trino engine (engine: trino) at a server and the table holding the
@@ -35,42 +33,22 @@ type TrinoConfig struct {
 	RetryTimeout string `yaml:"retry_timeout"`
 }
 
-// Options turns the configuration into the engine's options.
-func (c TrinoConfig) Options() (trino.Options, error) {
-	o := trino.Options{
-		Server: c.Server, User: c.User, Password: c.Password,
-		Catalog: c.Catalog, Schema: c.Schema, Table: c.Table,
-		Results: c.Results, ResultsLocation: c.ResultsLocation, ResultsLocalDir: c.ResultsLocalDir,
-	}
-	if parts := strings.Split(c.Table, "."); len(parts) == 3 {
-		o.Catalog, o.Schema, o.Table = parts[0], parts[1], parts[2]
-	}
-	if c.RetryTimeout != "" {
-		d, err := time.ParseDuration(c.RetryTimeout)
-		if err != nil || d <= 0 {
-			return o, fmt.Errorf("trino.retry_timeout %q: want a duration such as 30s", c.RetryTimeout)
-		}
-		o.RetryTimeout = d
-	}
-	return o, nil
-}
-
 // Problems lists what is missing for engine: trino, for Validate to report with the rest.
 func (c TrinoConfig) Problems() []string {
 	var out []string
-	o, err := c.Options()
-	if err != nil {
+	if _, err := c.Timeout(); err != nil {
 		out = append(out, err.Error())
 	}
-	if o.Server == "" {
+	catalog, _, table := c.Names()
+	if c.Server == "" {
 		out = append(out, "trino.server is required for engine trino")
 	}
-	if o.Catalog == "" || o.Table == "" {
+	if catalog == "" || table == "" {
 		out = append(out, "trino.catalog and trino.table (or trino.table as catalog.schema.table) are required for engine trino")
 	}
 	switch c.Results {
-	case "", trino.ResultsStream:
-	case trino.ResultsParquet:
+	case "", "stream":
+	case "parquet":
 		if c.ResultsLocation == "" || c.ResultsLocalDir == "" {
 			out = append(out, "trino.results parquet needs trino.results_location and trino.results_local_dir")
 		}
@@ -78,4 +56,24 @@ func (c TrinoConfig) Problems() []string {
 		out = append(out, fmt.Sprintf("trino.results is %q, want stream or parquet", c.Results))
 	}
 	return out
+}
+
+// Names returns the catalog, schema and table, from Table when it is catalog.schema.table.
+func (c TrinoConfig) Names() (catalog, schema, table string) {
+	if parts := strings.Split(c.Table, "."); len(parts) == 3 {
+		return parts[0], parts[1], parts[2]
+	}
+	return c.Catalog, c.Schema, c.Table
+}
+
+// Timeout is RetryTimeout as a duration, 0 for the engine's default.
+func (c TrinoConfig) Timeout() (time.Duration, error) {
+	if c.RetryTimeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.RetryTimeout)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("trino.retry_timeout %q: want a duration such as 30s", c.RetryTimeout)
+	}
+	return d, nil
 }

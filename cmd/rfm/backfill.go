@@ -12,6 +12,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/engines"
+	"github.com/rfmjob/rfm/jobs/series"
 )
 
 // backfillFlags are the flags of rfm backfill.
@@ -45,7 +48,7 @@ func cmdBackfill(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "rfm backfill: --parallel must be at least 1")
 		return errUsage
 	}
-	rerun, err := jobs.ParseRerun(bf.rerun)
+	rerun, err := series.ParseRerun(bf.rerun)
 	if err != nil {
 		return err
 	}
@@ -57,26 +60,21 @@ func cmdBackfill(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	sc := cfg.Schedule.Normalized(cfg.Window.Timezone)
-	loc, err := time.LoadLocation(sc.Timezone)
-	if err != nil {
-		return fmt.Errorf("%w: time zone %q: %v", jobs.ErrConfig, sc.Timezone, err)
-	}
-	cadence, err := jobs.ParseCadence(bf.every, loc)
+	cad, dates, err := series.Dates(cfg, bf.every, bf.from, bf.to)
 	if err != nil {
 		return err
 	}
-	series, err := cadence.Series(bf.from, bf.to)
+	eng, err := engines.For(cfg)
 	if err != nil {
 		return err
 	}
-	plan := jobs.BuildPlan(cfg.Output.Dir, series, rerun)
+	plan := series.BuildPlan(cfg.Output.Dir, dates, rerun)
 	if bf.dryRun {
-		return printPlan(e, lg, cfg.Output.Dir, cadence, plan)
+		return printPlan(e, lg, cfg.Output.Dir, cad, plan)
 	}
 	p := newBackfillProgress(e, lg, plan)
 	start := time.Now()
-	rep, err := jobs.Backfill(ctx, cfg, plan, jobs.BackfillOptions{Parallel: bf.parallel, Logger: runLogger, OnDone: p.done})
+	rep, err := series.Backfill(ctx, cfg, plan, series.BackfillOptions{Parallel: bf.parallel, Logger: runLogger, OnDone: p.done, Engine: eng})
 	p.finish()
 	if rep == nil {
 		return err
@@ -99,7 +97,7 @@ func cmdBackfill(ctx context.Context, args []string, e *env) error {
 }
 
 // printPlan writes the plan of a dry run: a table for people, or JSON with --log-format json.
-func printPlan(e *env, lg logging, outDir string, c *jobs.Cadence, plan *jobs.Plan) error {
+func printPlan(e *env, lg logging, outDir string, c *cadence.Cadence, plan *series.Plan) error {
 	if lg.format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -141,7 +139,7 @@ type backfillProgress struct {
 	elapsed func() time.Duration
 }
 
-func newBackfillProgress(e *env, lg logging, plan *jobs.Plan) *backfillProgress {
+func newBackfillProgress(e *env, lg logging, plan *series.Plan) *backfillProgress {
 	_, _, _, run := plan.Count()
 	p := &backfillProgress{start: time.Now(), total: run}
 	p.elapsed = func() time.Duration { return time.Since(p.start) }
@@ -166,7 +164,7 @@ func newBackfillProgress(e *env, lg logging, plan *jobs.Plan) *backfillProgress 
 }
 
 // done is BackfillOptions.OnDone.
-func (p *backfillProgress) done(r jobs.DateResult) {
+func (p *backfillProgress) done(r series.DateResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.doneN++
@@ -183,7 +181,7 @@ func (p *backfillProgress) done(r jobs.DateResult) {
 	}
 	attrs := []any{"as_of", r.AsOf, "done", p.doneN, "total", p.total, "seconds", round2(r.Seconds)}
 	if r.Err != nil {
-		p.log.Error("date failed", append(attrs, "kind", jobs.ErrorKind(r.Err), "error", r.Err.Error())...)
+		p.log.Error("date failed", append(attrs, "kind", jobs.Classify(r.Err).Kind, "error", r.Err.Error())...)
 		return
 	}
 	p.log.Info("date committed", append(attrs, "customers", r.Manifest.Customers, "rows_read", r.Manifest.Rows.Read,
@@ -196,7 +194,7 @@ func (p *backfillProgress) finish() {
 	}
 }
 
-func printBackfillSummary(e *env, bf backfillFlags, rep *jobs.BackfillReport, took time.Duration) {
+func printBackfillSummary(e *env, bf backfillFlags, rep *series.BackfillReport, took time.Duration) {
 	w := e.stdout
 	if len(rep.Failed) > 0 {
 		w = e.stderr
@@ -208,7 +206,7 @@ func printBackfillSummary(e *env, bf backfillFlags, rep *jobs.BackfillReport, to
 	}
 	fmt.Fprintf(w, " in %.1fs\n", took.Seconds())
 	for _, f := range rep.Failed {
-		fmt.Fprintf(w, "  %s  %s: %s\n", f.AsOf, jobs.ErrorKind(f.Err), strings.ReplaceAll(f.Err.Error(), "\n", "\n      "))
+		fmt.Fprintf(w, "  %s  %s: %s\n", f.AsOf, jobs.Classify(f.Err).Kind, strings.ReplaceAll(f.Err.Error(), "\n", "\n      "))
 	}
 	if len(rep.Failed) > 0 {
 		fmt.Fprintf(w, "rerun the failed dates with the same command (--rerun failed is the default)\n")

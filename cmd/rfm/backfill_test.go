@@ -11,6 +11,7 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // command runs one subcommand in-process, mapping its error to the exit code as main does.
@@ -36,7 +37,7 @@ func TestBackfillDryRunWritesNothing(t *testing.T) {
 	in := smallInput(t)
 	out := filepath.Join(t.TempDir(), "out")
 	code, stdout, stderr := command(t, cmdBackfill, "--input", in, "--out", out, "--from", "2023-01-31", "--to", "2023-06-30", "--every", "month", "--dry-run")
-	if code != exitOK {
+	if code != jobs.ExitOK {
 		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
 	}
 	for _, s := range []string{"6 dates (0 complete, 0 failed, 6 missing); 6 would run", "2023-02-28  missing   run   2023-01-31"} {
@@ -54,7 +55,7 @@ func TestBackfillLogsOneJSONLinePerDateAndQuietRerun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	args := []string{"--input", in, "--out", out, "--from", "2023-03-01", "--to", "2023-03-04", "--parallel", "2"}
 	code, _, stderr := command(t, cmdBackfill, append(args, "--log-format", "json")...)
-	if code != exitOK {
+	if code != jobs.ExitOK {
 		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
 	}
 	dates := map[string]bool{}
@@ -74,7 +75,7 @@ func TestBackfillLogsOneJSONLinePerDateAndQuietRerun(t *testing.T) {
 		t.Errorf("got committed lines for %v, want the 4 dates", dates)
 	}
 	code, stdout, stderr := command(t, cmdBackfill, append(args, "-q")...)
-	if code != exitOK || stdout != "" || stderr != "" {
+	if code != jobs.ExitOK || stdout != "" || stderr != "" {
 		t.Errorf("quiet rerun: exit %d, stdout %q, stderr %q; want 0 and silence", code, stdout, stderr)
 	}
 	_, stdout, _ = command(t, cmdBackfill, append(args, "--dry-run")...)
@@ -86,7 +87,7 @@ func TestBackfillLogsOneJSONLinePerDateAndQuietRerun(t *testing.T) {
 func TestBackfillExitCodes(t *testing.T) {
 	in := smallInput(t)
 	out := filepath.Join(t.TempDir(), "out")
-	lock, err := jobs.AcquireLock(out, "2023-03-02")
+	lock, err := store.AcquireLock(out, "2023-03-02")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +98,8 @@ func TestBackfillExitCodes(t *testing.T) {
 		code     int
 		stderr   string
 	}{
-		{"one of three dates locked: partial failure", "2023-03-01", "2023-03-03", exitPartial, "2023-03-02  locked"},
-		{"the only date locked: locked", "2023-03-02", "2023-03-02", exitLocked, "locked by another run"},
+		{"one of three dates locked: partial failure", "2023-03-01", "2023-03-03", jobs.ExitPartial, "2023-03-02  locked"},
+		{"the only date locked: locked", "2023-03-02", "2023-03-02", jobs.ExitLocked, "locked by another run"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,10 +117,10 @@ func TestBackfillExitCodes(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"no dates", []string{"--input", in}, exitUsage},
-		{"bad cadence", []string{"--input", in, "--from", "2023-01-01", "--to", "2023-02-01", "--every", "fortnight"}, exitUsage},
-		{"bad rerun", []string{"--input", in, "--from", "2023-01-01", "--to", "2023-02-01", "--rerun", "some"}, exitUsage},
-		{"to before from", []string{"--input", in, "--from", "2023-02-01", "--to", "2023-01-01"}, exitUsage},
+		{"no dates", []string{"--input", in}, jobs.ExitUsage},
+		{"bad cadence", []string{"--input", in, "--from", "2023-01-01", "--to", "2023-02-01", "--every", "fortnight"}, jobs.ExitUsage},
+		{"bad rerun", []string{"--input", in, "--from", "2023-01-01", "--to", "2023-02-01", "--rerun", "some"}, jobs.ExitUsage},
+		{"to before from", []string{"--input", in, "--from", "2023-02-01", "--to", "2023-01-01"}, jobs.ExitUsage},
 	}
 	for _, tc := range usage {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // openDir returns a new temporary directory that every user can read and traverse (the
@@ -142,12 +144,7 @@ func snapshot(t *testing.T, out string) map[string]string {
 			}
 			got[rel] = text
 		case "manifest.json":
-			var m struct {
-				Outputs []struct {
-					Table string `json:"table"`
-					Rows  int64  `json:"rows"`
-				} `json:"outputs"`
-			}
+			var m store.Manifest
 			data, err := os.ReadFile(path)
 			if err == nil {
 				err = json.Unmarshal(data, &m)
@@ -155,9 +152,19 @@ func snapshot(t *testing.T, out string) map[string]string {
 			if err != nil {
 				t.Errorf("published %s does not parse: %v", rel, err)
 			}
-			date := filepath.Base(filepath.Dir(rel))
+			// Every output the manifest lists, the report included, is there with its size
+			// and hash: a manifest never stands without its outputs.
+			if err := store.Verify(out, &m); err != nil {
+				t.Errorf("%s: %v", rel, err)
+			}
+			if _, ok := m.Output(store.ReportTable); !ok {
+				t.Errorf("%s lists no report page", rel)
+			}
 			for _, o := range m.Outputs {
-				text, err := decodeParquet(filepath.Join(out, o.Table, date, "data.parquet"))
+				if o.Table == store.ReportTable {
+					continue
+				}
+				text, err := decodeParquet(filepath.Join(out, filepath.FromSlash(o.Path)))
 				if err != nil {
 					t.Errorf("%s lists %s, which is not readable: %v", rel, o.Table, err)
 				} else if n := int64(strings.Count(text, "\n")); n != o.Rows {
@@ -170,7 +177,9 @@ func snapshot(t *testing.T, out string) map[string]string {
 				t.Errorf("published %s is not a complete page (%d bytes, %v)", rel, len(data), err)
 			}
 		default:
-			if !strings.HasPrefix(filepath.Base(rel), ".") {
+			// Nothing in flight is ever outside the staging area: no temporary file in a
+			// published folder. Failure records are the one other kind of file.
+			if !strings.HasPrefix(rel, ".failures"+string(filepath.Separator)) {
 				t.Errorf("published path %s is not an output file", rel)
 			}
 		}
@@ -215,7 +224,7 @@ func killRuns(t *testing.T, rng *rand.Rand, bin string, args []string, out strin
 			cmd.Process.Signal(syscall.SIGKILL)
 			err = <-done
 		}
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == exitLocked {
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == jobs.ExitLocked {
 			t.Errorf("kill %d: the run found the date locked after the previous run was killed: %s", i, stderr.String())
 		} else if ok && ee.ExitCode() > 0 {
 			t.Errorf("kill %d: the run failed with exit code %d: %s", i, ee.ExitCode(), stderr.String())
@@ -324,8 +333,8 @@ func crashWriteFailures(t *testing.T, bin string) {
 		out := openDir(t)
 		ref, manifest := committed(t, out)
 		code, stderr := failRun(t, "ulimit -f 8", nil, bin, args(out)...)
-		if code != exitFailure || !strings.Contains(stderr, "file too large") {
-			t.Errorf("exit code %d, stderr %q: want %d and \"file too large\"", code, stderr, exitFailure)
+		if code != jobs.ExitFailure || !strings.Contains(stderr, "file too large") {
+			t.Errorf("exit code %d, stderr %q: want %d and \"file too large\"", code, stderr, jobs.ExitFailure)
 		}
 		t.Logf("exit code %d: %s", code, strings.TrimSpace(stderr))
 		intact(t, out, ref, manifest)
@@ -349,8 +358,8 @@ func crashWriteFailures(t *testing.T, bin string) {
 		}
 		fill.Close()
 		code, stderr := failRun(t, "true", nil, bin, args(out)...)
-		if code != exitFailure || !strings.Contains(stderr, "no space left on device") {
-			t.Errorf("exit code %d, stderr %q: want %d and \"no space left on device\"", code, stderr, exitFailure)
+		if code != jobs.ExitFailure || !strings.Contains(stderr, "no space left on device") {
+			t.Errorf("exit code %d, stderr %q: want %d and \"no space left on device\"", code, stderr, jobs.ExitFailure)
 		}
 		t.Logf("exit code %d: %s", code, strings.TrimSpace(stderr))
 		intact(t, out, ref, manifest)
@@ -381,8 +390,8 @@ func crashWriteFailures(t *testing.T, bin string) {
 			return nil
 		})
 		code, stderr := failRun(t, "true", cred, bin, args(out)...)
-		if code != exitFailure || !strings.Contains(stderr, "permission denied") || !strings.Contains(stderr, out) {
-			t.Errorf("exit code %d, stderr %q: want %d, \"permission denied\" and the path", code, stderr, exitFailure)
+		if code != jobs.ExitFailure || !strings.Contains(stderr, "permission denied") || !strings.Contains(stderr, out) {
+			t.Errorf("exit code %d, stderr %q: want %d, \"permission denied\" and the path", code, stderr, jobs.ExitFailure)
 		}
 		t.Logf("exit code %d: %s", code, strings.TrimSpace(stderr))
 		intact(t, out, ref, manifest)

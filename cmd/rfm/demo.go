@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/engines"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/report"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // demoData is the demo's synthetic data set: big enough to show real segments and a long tail,
@@ -57,10 +60,14 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := jobs.Run(ctx, cfg, prev, jobs.RunOptions{}); err != nil {
+	eng, err := engines.For(cfg)
+	if err != nil {
 		return err
 	}
-	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{Previous: prev})
+	if _, err := jobs.Run(ctx, cfg, prev, jobs.RunOptions{Engine: eng}); err != nil {
+		return err
+	}
+	m, err := jobs.Run(ctx, cfg, asOf, jobs.RunOptions{Previous: prev, Engine: eng})
 	if err != nil {
 		return err
 	}
@@ -80,7 +87,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	for _, s := range m.Highlights.Segments {
 		fmt.Fprintf(e.stdout, "  %-20s %6d customers  %5.1f%%\n", s.Segment, s.Customers, 100*float64(s.Customers)/float64(max(m.Customers, 1)))
 	}
-	if tiers, peak, err := jobs.ReadPyramid(*out, m.AsOf); err == nil {
+	if tiers, peak, err := outputs.ReadPyramid(store.TablePath(*out, outputs.TableTiers, m.AsOf), store.TablePath(*out, outputs.TablePareto, m.AsOf)); err == nil {
 		fmt.Fprintf(e.stdout, "\nCustomer pyramid (share of customers | share of profit):\n")
 		for _, t := range tiers {
 			fmt.Fprintf(e.stdout, "  %-10s %6d customers  %5.1f%% | %6.1f%%\n", t.Tier, t.Customers, 100*t.CustomerShare, 100*t.ProfitShare)
@@ -98,8 +105,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	for _, o := range m.Outputs {
 		fmt.Fprintf(e.stdout, "  %-13s %7d rows  %s\n", o.Table, o.Rows, filepath.Join(*out, o.Path))
 	}
-	fmt.Fprintf(e.stdout, "  manifest                 %s\n", jobs.ManifestPath(*out, m.AsOf))
-	fmt.Fprintf(e.stdout, "  report                   %s\n", report.PagePath(*out, m.AsOf))
+	fmt.Fprintf(e.stdout, "  manifest                 %s\n", store.ManifestPath(*out, m.AsOf))
 	fmt.Fprintf(e.stdout, "(and the same tables of %s, the month end before, which the movement compares with)\n", prev)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/engines"
 )
 
 func cmdEvaluate(ctx context.Context, args []string, e *env) error {
@@ -26,7 +27,11 @@ func cmdEvaluate(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	ev, err := jobs.Evaluate(ctx, cfg, calEnd, holdEnd)
+	eng, err := engines.For(cfg)
+	if err != nil {
+		return err
+	}
+	ev, err := jobs.Evaluate(ctx, cfg, calEnd, holdEnd, eng)
 	if err != nil {
 		return err
 	}

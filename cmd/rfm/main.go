@@ -20,17 +20,6 @@ import (
 	"github.com/rfmjob/rfm/jobs"
 )
 
-// Exit codes, documented in every command's --help.
-const (
-	exitOK           = 0
-	exitFailure      = 1  // the run failed (bad input, write error, internal error)
-	exitUsage        = 2  // bad flags or configuration
-	exitPartial      = 3  // some dates of a backfill failed
-	exitInputMissing = 4  // no input file matched: upstream has not delivered yet
-	exitLocked       = 75 // another run holds this date's lock: retry later (EX_TEMPFAIL)
-	exitInterrupted  = 130
-)
-
 const exitCodesHelp = `
 Exit codes:
   0    success
@@ -76,9 +65,9 @@ func runMain(ctx context.Context, args []string, e *env) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(e.stderr)
 		if len(args) == 0 {
-			return exitUsage
+			return jobs.ExitUsage
 		}
-		return exitOK
+		return jobs.ExitOK
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
@@ -87,7 +76,7 @@ func runMain(ctx context.Context, args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "rfm: unknown command %q\n\n", args[0])
 	usage(e.stderr)
-	return exitUsage
+	return jobs.ExitUsage
 }
 
 func usage(w io.Writer) {
@@ -104,31 +93,22 @@ var errUsage = errors.New("usage")
 // errPartial marks a backfill in which some dates failed.
 var errPartial = errors.New("partial failure")
 
-// exitCode is the one place that maps errors to exit codes.
+// exitCode maps a command's error to the exit code: jobs.Classify, the one classification,
+// apart from the command line's own usage and partial-failure marks.
 func exitCode(err error, e *env) int {
-	if err == nil {
-		return exitOK
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return jobs.ExitOK
 	}
 	if !errors.Is(err, errUsage) {
 		fmt.Fprintf(e.stderr, "rfm: %v\n", err)
 	}
 	switch {
-	case errors.Is(err, errUsage), errors.Is(err, jobs.ErrConfig):
-		return exitUsage
-	case errors.Is(err, jobs.ErrInterrupted), errors.Is(err, context.Canceled):
-		return exitInterrupted
-	case errors.Is(err, jobs.ErrLocked):
-		return exitLocked
-	case errors.Is(err, jobs.ErrInputMissing):
-		return exitInputMissing
+	case errors.Is(err, errUsage):
+		return jobs.ExitUsage
 	case errors.Is(err, errPartial):
-		return exitPartial
-	default:
-		return exitFailure
+		return jobs.ExitPartial
 	}
+	return jobs.Classify(err).Exit
 }
 
 // newFlagSet returns a flag set whose --help names the command, its flags and the exit codes.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // cli runs the command line in-process and returns exit code, stdout and stderr.
@@ -33,17 +34,17 @@ func TestExitCodes(t *testing.T) {
 		code   int
 		stderr string // a substring the user must see
 	}{
-		{"no command", nil, exitUsage, "Usage: rfm"},
-		{"help", []string{"--help"}, exitOK, "Exit codes"},
-		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
-		{"run help documents exit codes", []string{"run", "--help"}, exitOK, "75   locked"},
-		{"run without as-of", []string{"run", "--input", in}, exitUsage, "--as-of is required"},
-		{"bad date", []string{"run", "--input", in, "--as-of", "2024-13-01", "--out", out}, exitUsage, "not YYYY-MM-DD"},
-		{"bad engine", []string{"run", "--input", in, "--as-of", "2023-02-01", "--engine", "spark"}, exitUsage, `engine is "spark"`},
-		{"input missing", []string{"run", "--input", filepath.Join(dir, "none-*.parquet"), "--as-of", "2023-02-01", "--out", out}, exitInputMissing, "input missing"},
-		{"bad column", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out}, exitFailure, "Revenue"},
-		{"ok", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out, "-q"}, exitOK, ""},
-		{"version", []string{"version"}, exitOK, ""},
+		{"no command", nil, jobs.ExitUsage, "Usage: rfm"},
+		{"help", []string{"--help"}, jobs.ExitOK, "Exit codes"},
+		{"unknown command", []string{"frobnicate"}, jobs.ExitUsage, `unknown command "frobnicate"`},
+		{"run help documents exit codes", []string{"run", "--help"}, jobs.ExitOK, "75   locked"},
+		{"run without as-of", []string{"run", "--input", in}, jobs.ExitUsage, "--as-of is required"},
+		{"bad date", []string{"run", "--input", in, "--as-of", "2024-13-01", "--out", out}, jobs.ExitUsage, "not YYYY-MM-DD"},
+		{"bad engine", []string{"run", "--input", in, "--as-of", "2023-02-01", "--engine", "spark"}, jobs.ExitUsage, `engine is "spark"`},
+		{"input missing", []string{"run", "--input", filepath.Join(dir, "none-*.parquet"), "--as-of", "2023-02-01", "--out", out}, jobs.ExitInputMissing, "input missing"},
+		{"bad column", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out}, jobs.ExitFailure, "Revenue"},
+		{"ok", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out, "-q"}, jobs.ExitOK, ""},
+		{"version", []string{"version"}, jobs.ExitOK, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := []string{}
@@ -69,28 +70,28 @@ func TestRunIsSilentWithoutTerminalAndLockedExits75(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := cli(t, nil, "run", "--input", in, "--as-of", "2023-02-01", "--out", out)
-	if code != exitOK || stdout != "" || stderr != "" {
+	if code != jobs.ExitOK || stdout != "" || stderr != "" {
 		t.Errorf("under cron (no terminal) a successful run printed %q / %q (exit %d); want silence", stdout, stderr, code)
 	}
-	lock, err := jobs.AcquireLock(out, "2023-02-01")
+	lock, err := store.AcquireLock(out, "2023-02-01")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lock.Release()
 	code, _, stderr = cli(t, nil, "run", "--input", in, "--as-of", "2023-02-01", "--out", out)
-	if code != exitLocked || !strings.Contains(stderr, "locked") {
-		t.Errorf("exit %d (%s), want %d while the date is locked", code, stderr, exitLocked)
+	if code != jobs.ExitLocked || !strings.Contains(stderr, "locked") {
+		t.Errorf("exit %d (%s), want %d while the date is locked", code, stderr, jobs.ExitLocked)
 	}
 	code, _, stderr = cli(t, nil, "run", "--input", in, "--as-of", "2023-02-01", "--out", out, "--log-format", "json")
-	if code != exitLocked || !strings.Contains(stderr, "locked") {
-		t.Errorf("exit %d, want %d", code, exitLocked)
+	if code != jobs.ExitLocked || !strings.Contains(stderr, "locked") {
+		t.Errorf("exit %d, want %d", code, jobs.ExitLocked)
 	}
 }
 
 func TestDemoPrintsSummary(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := cli(t, nil, "demo", "--out", out)
-	if code != exitOK {
+	if code != jobs.ExitOK {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"5000 customers", "top 20% of customers hold", "Champions", "customers/as_of="} {
@@ -98,7 +99,7 @@ func TestDemoPrintsSummary(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if _, err := os.Stat(jobs.ManifestPath(out, gen.Options{Days: 730, Start: "2023-01-01"}.End())); err != nil {
+	if _, err := os.Stat(store.ManifestPath(out, gen.Options{Days: 730, Start: "2023-01-01"}.End())); err != nil {
 		t.Errorf("demo left no manifest: %v", err)
 	}
 }

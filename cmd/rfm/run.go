@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/engines"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // jobFlags are the flags that override a job's configuration.
@@ -18,7 +20,7 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&j.config, "config", "", "job configuration file (YAML); also RFM_CONFIG")
 	fs.StringVar(&j.out, "out", "", "output directory (overrides output.dir)")
 	fs.StringVar(&j.input, "input", "", "transactions: Parquet file, glob or directory (overrides input.transactions)")
-	fs.StringVar(&j.engine, "engine", "", "native or duckdb (overrides engine)")
+	fs.StringVar(&j.engine, "engine", "", "native, duckdb or trino (overrides engine)")
 }
 
 // load reads the configuration with precedence flags > environment > file > defaults.
@@ -49,7 +51,7 @@ func (j *jobFlags) load(e *env) (*jobs.Config, error) {
 }
 
 func cmdRun(ctx context.Context, args []string, e *env) error {
-	fs := newFlagSet("run", "run --config job.yaml --as-of YYYY-MM-DD [--out DIR] [--input PATH] [--engine native|duckdb] [-q] [--log-format text|json]", e)
+	fs := newFlagSet("run", "run --config job.yaml --as-of YYYY-MM-DD [--out DIR] [--input PATH] [--engine native|duckdb|trino] [-q] [--log-format text|json]", e)
 	var jf jobFlags
 	var lg logging
 	var asOf string
@@ -72,7 +74,11 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := jobs.RunOptions{Logger: logger, Previous: *previous}
+	eng, err := engines.For(cfg)
+	if err != nil {
+		return err
+	}
+	opts := jobs.RunOptions{Logger: logger, Previous: *previous, Engine: eng}
 	if e.terminal && !lg.quiet && lg.format == "" {
 		opts.OnStage = func(name string, seconds float64) {
 			fmt.Fprintf(e.stderr, "  %-10s %6.2fs\n", name, seconds)
@@ -91,7 +97,7 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 }
 
 // printSummary tells a person at a terminal what the run did and where the outputs are.
-func printSummary(e *env, outDir string, m *jobs.Manifest) {
+func printSummary(e *env, outDir string, m *store.Manifest) {
 	fmt.Fprintf(e.stdout, "as of %s: %d customers from %d rows (%d rejected, %d after the as-of date)\n",
 		m.AsOf, m.Customers, m.Rows.Read, m.Rows.Rejected, m.Rows.AfterAsOf)
 	total := 0.0

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/engines"
+	"github.com/rfmjob/rfm/jobs/series"
 )
 
 // scheduleFlags override the schedule section of the configuration.
@@ -74,6 +76,10 @@ func cmdSchedule(ctx context.Context, args []string, e *env) error {
 		_, err := lg.logger(e) // reports the bad --log-format
 		return err
 	}
-	s := &jobs.Scheduler{Config: cfg, Schedule: sc, Logger: logger}
+	eng, err := engines.For(cfg)
+	if err != nil {
+		return err
+	}
+	s := &series.Scheduler{Config: cfg, Schedule: sc, Logger: logger, Engine: eng}
 	return s.Serve(ctx)
 }

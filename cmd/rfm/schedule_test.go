@@ -14,7 +14,8 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/gen"
-	"github.com/rfmjob/rfm/jobs/parquetio"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // TestMain lets tests run a command in a child process, as a user would, to send it signals:
@@ -93,18 +94,18 @@ func TestRunSIGTERMCommitsNothing(t *testing.T) {
 		cmd.Process.Signal(syscall.SIGTERM)
 		code := exitStatus(t, cmd.Wait())
 		switch code {
-		case exitInterrupted:
+		case jobs.ExitInterrupted:
 			interrupted = true
-			if _, err := jobs.ReadManifest(out, "2024-06-30"); err == nil {
+			if _, err := store.ReadManifest(out, "2024-06-30"); err == nil {
 				t.Error("an interrupted run committed a manifest")
 			}
-			if _, err := os.Stat(jobs.PartitionDir(out, jobs.TableCustomers, "2024-06-30")); err == nil {
+			if _, err := os.Stat(store.PartitionDir(out, outputs.TableCustomers, "2024-06-30")); err == nil {
 				t.Error("an interrupted run published customers output")
 			}
-			if c, _, errs := command(t, cmdRun, "--input", in, "--out", out, "--as-of", "2024-06-30", "-q"); c != exitOK {
+			if c, _, errs := command(t, cmdRun, "--input", in, "--out", out, "--as-of", "2024-06-30", "-q"); c != jobs.ExitOK {
 				t.Errorf("rerun after SIGTERM: exit %d, want 0; stderr:\n%s", c, errs)
 			}
-		case exitOK: // finished before the signal arrived; try again
+		case jobs.ExitOK: // finished before the signal arrived; try again
 		default:
 			t.Fatalf("exit %d, want 130; stderr:\n%s", code, stderr)
 		}
@@ -123,11 +124,11 @@ func TestKill9KeepsPreviousOutputReadable(t *testing.T) {
 	const date = "2024-06-30"
 	args := []string{"--input", in, "--out", out, "--as-of", date, "-q"}
 	start := time.Now()
-	if c, _, errs := command(t, cmdRun, args...); c != exitOK {
+	if c, _, errs := command(t, cmdRun, args...); c != jobs.ExitOK {
 		t.Fatalf("first run: exit %d; %s", c, errs)
 	}
 	runTime := time.Since(start)
-	want, err := parquetio.ReadCustomers(filepath.Join(jobs.PartitionDir(out, jobs.TableCustomers, date), "data.parquet"))
+	want, err := outputs.ReadCustomers(filepath.Join(store.PartitionDir(out, outputs.TableCustomers, date), "data.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestKill9KeepsPreviousOutputReadable(t *testing.T) {
 		time.Sleep(time.Duration(frac * float64(runTime)))
 		cmd.Process.Kill()
 		cmd.Wait()
-		m, err := jobs.ReadManifest(out, date)
+		m, err := store.ReadManifest(out, date)
 		if err != nil {
 			t.Fatalf("kill at %.0f%%: manifest unreadable: %v", 100*frac, err)
 		}
@@ -146,7 +147,7 @@ func TestKill9KeepsPreviousOutputReadable(t *testing.T) {
 				t.Errorf("kill at %.0f%%: output %s listed in the manifest is missing: %v", 100*frac, o.Path, err)
 			}
 		}
-		got, err := parquetio.ReadCustomers(filepath.Join(jobs.PartitionDir(out, jobs.TableCustomers, date), "data.parquet"))
+		got, err := outputs.ReadCustomers(filepath.Join(store.PartitionDir(out, outputs.TableCustomers, date), "data.parquet"))
 		if err != nil {
 			t.Fatalf("kill at %.0f%%: customers unreadable: %v", 100*frac, err)
 		}
@@ -155,7 +156,7 @@ func TestKill9KeepsPreviousOutputReadable(t *testing.T) {
 		}
 	}
 	// The kernel released every killed run's lock: a rerun completes.
-	if c, _, errs := command(t, cmdRun, args...); c != exitOK {
+	if c, _, errs := command(t, cmdRun, args...); c != jobs.ExitOK {
 		t.Errorf("rerun after kill -9: exit %d, want 0; stderr:\n%s", c, errs)
 	}
 }
@@ -178,13 +179,13 @@ func TestScheduleCatchesUpThenStopsCleanly(t *testing.T) {
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
 	today := time.Now().UTC().Format("2006-01-02")
 	waitFor(t, 30*time.Second, "the catch-up run's manifest", func() bool {
-		_, e1 := jobs.ReadManifest(out, yesterday)
-		_, e2 := jobs.ReadManifest(out, today) // the clock passed midnight meanwhile
+		_, e1 := store.ReadManifest(out, yesterday)
+		_, e2 := store.ReadManifest(out, today) // the clock passed midnight meanwhile
 		return e1 == nil || e2 == nil
 	})
 	waitFor(t, 10*time.Second, "the wait for the next tick", func() bool { return strings.Contains(stderr.String(), `"msg":"waiting"`) })
 	cmd.Process.Signal(syscall.SIGTERM)
-	if code := exitStatus(t, cmd.Wait()); code != exitOK {
+	if code := exitStatus(t, cmd.Wait()); code != jobs.ExitOK {
 		t.Errorf("exit %d after SIGTERM while waiting, want 0; stderr:\n%s", code, stderr)
 	}
 }
@@ -204,7 +205,7 @@ func TestScheduleUsageErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := command(t, cmdSchedule, tc.args...)
-			if code != exitUsage || !strings.Contains(stderr, tc.stderr) {
+			if code != jobs.ExitUsage || !strings.Contains(stderr, tc.stderr) {
 				t.Errorf("exit %d, stderr %q; want 2 mentioning %s", code, stderr, tc.stderr)
 			}
 		})

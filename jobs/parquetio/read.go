@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"github.com/parquet-go/parquet-go"
@@ -19,42 +20,6 @@ var (
 	// ErrSchema reports a readable file whose columns are missing or of an unexpected type.
 	ErrSchema = errors.New("parquetio: unexpected schema")
 )
-
-// Customers is what a later run needs of an earlier date's customers output: the assignments
-// that migration compares. Rows are in file order (the writer sorts them by CustomerID).
-type Customers struct {
-	CustomerID []string
-	Segment    []string // "" for a null
-	Monetary   []int64  // minor units at MoneyScale decimals
-	MoneyScale int
-	// Columns older outputs may lack: nil when the file has no such column.
-	Tier             []string // "" for a null
-	Profit           []int64  // minor units at MoneyScale decimals; 0 for a null
-	TierPeriodsBelow []int32  // consecutive periods below the held tier (status protection)
-}
-
-// Len is the number of customers.
-func (c *Customers) Len() int { return len(c.CustomerID) }
-
-// ReadCustomers reads the columns of Customers from a customers output file. A file that is not
-// Parquet, is truncated or has corrupt pages returns ErrCorrupt; missing required columns
-// (customer_id, segment, monetary) or columns of the wrong type return ErrSchema. It never
-// panics on bad data.
-func ReadCustomers(path string) (c *Customers, err error) {
-	pf, closeFile, err := OpenFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer closeFile()
-	// parquet-go may panic on some malformed pages; data must only ever error.
-	defer func() {
-		if r := recover(); r != nil {
-			c, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
-		}
-	}()
-	r := customersReader{path: path, file: pf}
-	return r.read()
-}
 
 // OpenFile opens a Parquet file for reading after checking its frame (magic bytes, a footer
 // length that fits), so a corrupt trailer can never make parquet-go allocate what it claims;
@@ -111,140 +76,6 @@ func checkFrame(f io.ReaderAt, size int64) error {
 	return nil
 }
 
-type customersReader struct {
-	path string
-	file *parquet.File
-}
-
-// column is one column to read: its leaf index and how to store each value (null or not).
-type column struct {
-	name  string
-	index int
-	store func(v parquet.Value) error
-}
-
-func (r *customersReader) read() (*Customers, error) {
-	c := &Customers{}
-	schema := r.file.Schema()
-	var cols []column
-	find := func(name string, required bool) (parquet.LeafColumn, bool, error) {
-		leaf, ok := schema.Lookup(name)
-		if !ok && required {
-			return leaf, false, fmt.Errorf("%w: %s has no column %q", ErrSchema, r.path, name)
-		}
-		return leaf, ok, nil
-	}
-	stringCol := func(name string, required bool, dst *[]string) error {
-		leaf, ok, err := find(name, required)
-		if !ok {
-			return err
-		}
-		if leaf.Node.Type().Kind() != parquet.ByteArray {
-			return fmt.Errorf("%w: %s column %q is %s, want a string", ErrSchema, r.path, name, leaf.Node.Type())
-		}
-		*dst = []string{}
-		cols = append(cols, column{name, leaf.ColumnIndex, func(v parquet.Value) error {
-			if v.IsNull() {
-				*dst = append(*dst, "")
-			} else {
-				*dst = append(*dst, string(v.ByteArray()))
-			}
-			return nil
-		}})
-		return nil
-	}
-	moneyScale := -1
-	moneyCol := func(name string, required bool, dst *[]int64) error {
-		leaf, ok, err := find(name, required)
-		if !ok {
-			return err
-		}
-		scale, err := r.decimalScale(name, leaf.Node)
-		if err != nil {
-			return err
-		}
-		if moneyScale >= 0 && scale != moneyScale {
-			return fmt.Errorf("%w: %s column %q has %d decimals, monetary %d", ErrSchema, r.path, name, scale, moneyScale)
-		}
-		moneyScale = scale
-		*dst = []int64{}
-		cols = append(cols, column{name, leaf.ColumnIndex, func(v parquet.Value) error {
-			switch {
-			case v.IsNull():
-				*dst = append(*dst, 0)
-			case v.Kind() == parquet.Int64:
-				*dst = append(*dst, v.Int64())
-			default:
-				*dst = append(*dst, int64(v.Int32()))
-			}
-			return nil
-		}})
-		return nil
-	}
-	int32Col := func(name string, dst *[]int32) error {
-		leaf, ok, _ := find(name, false)
-		if !ok {
-			return nil
-		}
-		if leaf.Node.Type().Kind() != parquet.Int32 {
-			return fmt.Errorf("%w: %s column %q is %s, want INT32", ErrSchema, r.path, name, leaf.Node.Type())
-		}
-		*dst = []int32{}
-		cols = append(cols, column{name, leaf.ColumnIndex, func(v parquet.Value) error {
-			if v.IsNull() {
-				*dst = append(*dst, 0)
-			} else {
-				*dst = append(*dst, v.Int32())
-			}
-			return nil
-		}})
-		return nil
-	}
-	if err := errors.Join(
-		stringCol("customer_id", true, &c.CustomerID),
-		stringCol("segment", true, &c.Segment),
-		moneyCol("monetary", true, &c.Monetary),
-		stringCol("tier", false, &c.Tier),
-		moneyCol("profit", false, &c.Profit),
-		int32Col("tier_periods_below", &c.TierPeriodsBelow),
-	); err != nil {
-		return nil, err
-	}
-	c.MoneyScale = moneyScale
-	for g, rg := range r.file.RowGroups() {
-		chunks := rg.ColumnChunks()
-		for _, col := range cols {
-			if col.index >= len(chunks) {
-				return nil, fmt.Errorf("%w: %s row group %d lacks column %q", ErrCorrupt, r.path, g, col.name)
-			}
-			n, err := readChunk(chunks[col.index], col.store)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s row group %d column %q: %v", ErrCorrupt, r.path, g, col.name, err)
-			}
-			if n != rg.NumRows() {
-				return nil, fmt.Errorf("%w: %s row group %d column %q has %d values, want %d rows", ErrCorrupt, r.path, g, col.name, n, rg.NumRows())
-			}
-		}
-	}
-	return c, nil
-}
-
-// decimalScale returns the scale of a DECIMAL column stored as INT64 or INT32.
-func (r *customersReader) decimalScale(name string, node parquet.Node) (int, error) {
-	t := node.Type()
-	var dec *format.DecimalType
-	if lt := t.LogicalType(); lt != nil {
-		dec, _ = lt.Value.(*format.DecimalType)
-	}
-	if dec == nil || (t.Kind() != parquet.Int64 && t.Kind() != parquet.Int32) {
-		return 0, fmt.Errorf("%w: %s column %q is %s, want DECIMAL over INT64 or INT32", ErrSchema, r.path, name, t)
-	}
-	if s := int(dec.Scale); s < 0 || s > 18 {
-		return 0, fmt.Errorf("%w: %s column %q has scale %d, want 0..18", ErrSchema, r.path, name, s)
-	}
-	return int(dec.Scale), nil
-}
-
 // readChunk passes every value of a column chunk to store and returns how many there were.
 func readChunk(cc parquet.ColumnChunk, store func(parquet.Value) error) (int64, error) {
 	pages := cc.Pages()
@@ -280,3 +111,183 @@ func readChunk(cc parquet.ColumnChunk, store func(parquet.Value) error) (int64, 
 		parquet.Release(p)
 	}
 }
+
+// Kind is how a column read back holds its values.
+type Kind int
+
+// Kinds of columns read back.
+const (
+	KindString Kind = iota // BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY: Strings
+	KindInt                // INT32 and INT64, DATE days and DECIMAL unscaled values: Ints
+	KindFloat              // FLOAT and DOUBLE: Floats
+	KindBool               // BOOLEAN: Ints (0 or 1)
+)
+
+// Col is one column of a file read back. Values of null rows are zero ("" for strings) with
+// Valid false.
+type Col struct {
+	Name     string
+	Kind     Kind
+	Physical parquet.Kind
+	// Decimal is set for a DECIMAL column, whose Ints are unscaled values of Scale decimals.
+	Decimal bool
+	Scale   int
+	Date    bool // a DATE column: Ints are days since 1970-01-01
+	Strings []string
+	Ints    []int64
+	Floats  []float64
+	Valid   []bool
+}
+
+// Table is an output file read back: the top-level leaf columns asked for, all of Rows values.
+type Table struct {
+	Path string
+	Rows int
+	Cols []*Col // in file order
+}
+
+// Col returns the column called name, or false when the file has none (or it was not asked for).
+func (t *Table) Col(name string) (*Col, bool) {
+	for _, c := range t.Cols {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// ReadTable reads the top-level, non-repeated leaf columns of a Parquet file that want accepts
+// (nil: all). It is the one reader of the job's outputs: migration, the report and the demo all
+// read through it. A file that is not Parquet, is truncated or has corrupt pages returns
+// ErrCorrupt; DECIMAL over bytes, the one type rfm never writes, returns ErrSchema. It never
+// panics on bad data.
+func ReadTable(path string, want func(name string) bool) (t *Table, err error) {
+	pf, closeFile, err := OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFile()
+	// parquet-go may panic on some malformed pages; data must only ever error.
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
+		}
+	}()
+	n := pf.NumRows()
+	if n < 0 || n > math.MaxInt32 {
+		return nil, fmt.Errorf("%w: %s claims %d rows", ErrCorrupt, path, n)
+	}
+	t = &Table{Path: path, Rows: int(n)}
+	schema := pf.Schema()
+	for _, field := range schema.Fields() {
+		name := field.Name()
+		if !field.Leaf() || field.Repeated() || (want != nil && !want(name)) {
+			continue
+		}
+		leaf, ok := schema.Lookup(name)
+		if !ok {
+			continue
+		}
+		col, err := newCol(name, leaf.Node.Type())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s column %q: %v", ErrSchema, path, name, err)
+		}
+		if err := col.read(pf, leaf.ColumnIndex, t.Rows); err != nil {
+			return nil, fmt.Errorf("%w: %s column %q: %v", ErrCorrupt, path, name, err)
+		}
+		t.Cols = append(t.Cols, col)
+	}
+	return t, nil
+}
+
+func newCol(name string, typ parquet.Type) (*Col, error) {
+	c := &Col{Name: name, Physical: typ.Kind()}
+	switch typ.Kind() {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		c.Kind = KindString
+	case parquet.Int32, parquet.Int64:
+		c.Kind = KindInt
+	case parquet.Float, parquet.Double:
+		c.Kind = KindFloat
+	case parquet.Boolean:
+		c.Kind = KindBool
+	default:
+		return nil, fmt.Errorf("type %s is not read back", typ)
+	}
+	if lt := typ.LogicalType(); lt != nil {
+		switch l := lt.Value.(type) {
+		case *format.DecimalType:
+			if c.Kind != KindInt {
+				return nil, fmt.Errorf("DECIMAL over %s is not read back", typ.Kind())
+			}
+			if s := int(l.Scale); s < 0 || s > 18 {
+				return nil, fmt.Errorf("DECIMAL scale %d, want 0..18", s)
+			}
+			c.Decimal, c.Scale = true, int(l.Scale)
+		case *format.DateType:
+			c.Date = true
+		}
+	}
+	return c, nil
+}
+
+func (c *Col) store(v parquet.Value) error {
+	valid := !v.IsNull()
+	c.Valid = append(c.Valid, valid)
+	switch c.Kind {
+	case KindString:
+		s := ""
+		if valid {
+			s = string(v.ByteArray())
+		}
+		c.Strings = append(c.Strings, s)
+	case KindFloat:
+		x := 0.0
+		if valid {
+			if v.Kind() == parquet.Float {
+				x = float64(v.Float())
+			} else {
+				x = v.Double()
+			}
+		}
+		c.Floats = append(c.Floats, x)
+	default:
+		var x int64
+		switch {
+		case !valid:
+		case v.Kind() == parquet.Int64:
+			x = v.Int64()
+		case v.Kind() == parquet.Int32:
+			x = int64(v.Int32())
+		case v.Kind() == parquet.Boolean && v.Boolean():
+			x = 1
+		}
+		c.Ints = append(c.Ints, x)
+	}
+	return nil
+}
+
+// read reads the column's chunk of every row group.
+func (c *Col) read(pf *parquet.File, index, rows int) error {
+	for g, rg := range pf.RowGroups() {
+		chunks := rg.ColumnChunks()
+		if index >= len(chunks) {
+			return fmt.Errorf("row group %d lacks the column", g)
+		}
+		before := len(c.Valid)
+		n, err := readChunk(chunks[index], c.store)
+		if err != nil {
+			return fmt.Errorf("row group %d: %v", g, err)
+		}
+		if n != rg.NumRows() || int64(len(c.Valid)-before) != n {
+			return fmt.Errorf("row group %d has %d values, want %d rows", g, n, rg.NumRows())
+		}
+	}
+	if len(c.Valid) != rows {
+		return fmt.Errorf("%d values, want %d rows", len(c.Valid), rows)
+	}
+	return nil
+}
+
+// Int32 reports a column stored as INT32.
+func (c *Col) Int32() bool { return c.Physical == parquet.Int32 }

@@ -6,7 +6,10 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // Section is a titled group of charts on the page.
@@ -217,16 +220,22 @@ func Render(w io.Writer, d *Data) error {
 		if m.Window.Start != "" {
 			pd.Run += fmt.Sprintf(" · window %s to %s", m.Window.Start, d.AsOf)
 		}
-		if m.FinishedAt != "" {
-			pd.Run += " · finished " + m.FinishedAt
+		if m.StartedAt != "" {
+			pd.Run += " · started " + m.StartedAt
+		}
+		// The page is part of the commit: it shows the stages before its own, which are all
+		// a rebuild finds the same in the committed manifest.
+		stages := m.Stages
+		if k := slices.IndexFunc(stages, func(s store.Stage) bool { return s.Name == "report" }); k >= 0 {
+			stages = stages[:k]
 		}
 		total := 0.0
-		for _, s := range m.Stages {
+		for _, s := range stages {
 			total += s.Seconds
 		}
-		if len(m.Stages) > 0 {
-			pd.Stages = fmt.Sprintf("The run took %ss:", decimal(total, 2))
-			for i, s := range m.Stages {
+		if len(stages) > 0 {
+			pd.Stages = fmt.Sprintf("The run took %ss before the report:", decimal(total, 2))
+			for i, s := range stages {
 				sep := ","
 				if i == 0 {
 					sep = ""

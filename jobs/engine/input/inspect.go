@@ -25,6 +25,7 @@ const (
 	RoleQuantity   = "quantity"
 	RoleUnitPrice  = "unit_price"
 	RoleCost       = "cost"
+	RoleActivity   = "activity" // the activity table's activity name
 )
 
 // File is one inspected input file.
@@ -47,6 +48,7 @@ var accepted = map[string]struct {
 }{
 	RoleCustomerID: {[]Kind{KindInt32, KindInt64, KindFloat32, KindFloat64, KindString}, "an integer, FLOAT/DOUBLE or STRING"},
 	RoleOrderID:    {[]Kind{KindInt32, KindInt64, KindFloat32, KindFloat64, KindString}, "an integer, FLOAT/DOUBLE or STRING"},
+	RoleActivity:   {[]Kind{KindInt32, KindInt64, KindFloat32, KindFloat64, KindString}, "an integer, FLOAT/DOUBLE or STRING"},
 	RoleTimestamp:  {[]Kind{KindTimestamp, KindDate, KindString}, "TIMESTAMP, DATE or STRING"},
 	RoleAmount:     {moneyKinds, "an integer, FLOAT/DOUBLE or DECIMAL"},
 	RoleQuantity:   {moneyKinds, "an integer, FLOAT/DOUBLE or DECIMAL"},
@@ -90,6 +92,12 @@ func Inspect(files []string, cols engine.Columns) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return InspectMapping(files, mapping)
+}
+
+// InspectMapping is Inspect for an explicit mapping of (role, column name) pairs, such as the
+// activity table's (RoleActivity, RoleQuantity…): messages name each column by its role.
+func InspectMapping(files []string, mapping [][2]string) ([]File, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%w: no input files given", ErrNoFiles)
 	}

@@ -33,24 +33,12 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 	if err != nil {
 		return nil, err
 	}
-	opened := make([]*parquet.File, len(files))
-	for i := range files {
-		r, pf, err := openFile(files[i].Path)
-		if err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		opened[i] = pf
+	opened, closeAll, err := openAll(files)
+	if err != nil {
+		return nil, err
 	}
-
-	var tasks []task
-	for i, pf := range opened {
-		var first int64
-		for g, rg := range pf.RowGroups() {
-			tasks = append(tasks, task{index: len(tasks), file: i, group: g, firstRow: first})
-			first += rg.NumRows()
-		}
-	}
+	defer closeAll()
+	tasks := groupTasks(opened)
 
 	threads := req.Threads
 	if threads <= 0 {
@@ -98,6 +86,41 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 		}
 	}
 	return res, nil
+}
+
+// openAll opens every inspected file for reading its pages; closeAll closes them. On an error
+// the files opened so far are closed.
+func openAll(files []input.File) (opened []*parquet.File, closeAll func(), err error) {
+	var readers []*os.File
+	closeAll = func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}
+	opened = make([]*parquet.File, len(files))
+	for i := range files {
+		r, pf, err := openFile(files[i].Path)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		readers = append(readers, r)
+		opened[i] = pf
+	}
+	return opened, closeAll, nil
+}
+
+// groupTasks lists the row groups of the files as tasks, numbered in file and group order.
+func groupTasks(opened []*parquet.File) []task {
+	var tasks []task
+	for i, pf := range opened {
+		var first int64
+		for g, rg := range pf.RowGroups() {
+			tasks = append(tasks, task{index: len(tasks), file: i, group: g, firstRow: first})
+			first += rg.NumRows()
+		}
+	}
+	return tasks
 }
 
 // openFile opens a file for reading its pages.

@@ -1,75 +1,14 @@
-package jobs
+package outputs
 
 import (
-	"errors"
-	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
-	"sync"
 
-	"github.com/rfmjob/rfm/analytics/feature"
-	"github.com/rfmjob/rfm/analytics/pareto"
-	"github.com/rfmjob/rfm/analytics/rfm"
-	"github.com/rfmjob/rfm/jobs/engine"
 	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
-// Output tables.
-const (
-	TableCustomers = "customers"
-	TableSegments  = "segments"
-	TablePareto    = "pareto"
-	TableRejected  = "rejected"
-)
-
-// outputs turns analytic results into the output tables of one date.
-type outputs struct {
-	asOfDay int32
-	scale   int
-}
-
-type table struct {
-	name string
-	n    int
-	cols []pq.Column
-}
-
-func (o outputs) writeAll(st *stage, t *feature.Table, s *rfm.Scores, segs []rfm.SegmentSummary, p *pareto.Result, rejected []engine.Rejected, views []view) ([]Output, error) {
-	tables := []table{o.customers(t, s, p), o.segments(segs), o.pareto(p, extraParetoRows(views)), o.rejected(rejected)}
-	for _, v := range views {
-		tables[0].cols = append(tables[0].cols, v.customerColumns()...)
-		tables = append(tables, v.tables()...)
-	}
-	// The tables are written concurrently: each file's serial parts (committing row groups
-	// into the file, syncing it) overlap with encoding the others.
-	written := make([]Output, len(tables))
-	paths := make([]string, len(tables))
-	for k, tb := range tables {
-		path, err := st.path(tb.name)
-		if err != nil {
-			return nil, err
-		}
-		paths[k] = path
-		written[k] = Output{Table: tb.name, Path: filepath.Join(tb.name, "as_of="+st.date, dataFile), Rows: int64(tb.n)}
-	}
-	errs := make([]error, len(tables))
-	var wg sync.WaitGroup
-	for k, tb := range tables {
-		wg.Go(func() {
-			if err := pq.WriteFile(paths[k], tb.name, tb.n, tb.cols); err != nil {
-				errs[k] = fmt.Errorf("%s: %w", tb.name, err)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return written, nil
-}
-
-func (o outputs) customers(t *feature.Table, s *rfm.Scores, p *pareto.Result) table {
+func (d *Date) customers() Table {
+	t, s, p := d.Features, d.Scores, d.Pareto
 	n := t.Len()
 	abc := make([]string, n)
 	for i, c := range p.Class {
@@ -80,15 +19,15 @@ func (o outputs) customers(t *feature.Table, s *rfm.Scores, p *pareto.Result) ta
 	for i, v := range s.RFM {
 		rfmScore[i] = int32(v)
 	}
-	return table{TableCustomers, n, []pq.Column{
+	return Table{TableCustomers, n, []pq.Column{
 		pq.Key("customer_id", t.CustomerID),
-		pq.ConstDate("as_of", o.asOfDay),
+		pq.ConstDate("as_of", d.AsOfDay),
 		pq.Date("first_purchase_date", t.FirstPurchase),
 		pq.Date("last_purchase_date", t.LastPurchase),
 		pq.OptionalInt32("recency_days", s.RecencyDays, scored),
 		pq.Int64("frequency", t.Frequency),
 		pq.Int64("orders", t.Orders),
-		pq.Money("monetary", t.Monetary, o.scale),
+		pq.Money("monetary", t.Monetary, d.Features.MoneyScale),
 		pq.SmallInt("r_score", s.R, true),
 		pq.SmallInt("f_score", s.F, true),
 		pq.SmallInt("m_score", s.M, true),
@@ -100,7 +39,8 @@ func (o outputs) customers(t *feature.Table, s *rfm.Scores, p *pareto.Result) ta
 	}}
 }
 
-func (o outputs) segments(sum []rfm.SegmentSummary) table {
+func (d *Date) segments() Table {
+	sum := d.Segments
 	n := len(sum)
 	names := make([]string, n)
 	customers, orders, purchases, revenue := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -112,13 +52,13 @@ func (o outputs) segments(sum []rfm.SegmentSummary) table {
 	finite := func(x []float64) func(int) bool {
 		return func(i int) bool { return x[i] == x[i] }
 	}
-	return table{TableSegments, n, []pq.Column{
-		pq.ConstDate("as_of", o.asOfDay),
+	return Table{TableSegments, n, []pq.Column{
+		pq.ConstDate("as_of", d.AsOfDay),
 		pq.String("segment", names),
 		pq.Int64("customers", customers),
 		pq.Int64("purchases", purchases),
 		pq.Int64("orders", orders),
-		pq.Money("revenue", revenue, o.scale),
+		pq.Money("revenue", revenue, d.Features.MoneyScale),
 		pq.OptionalFloat64("mean_recency_days", mr, finite(mr)),
 		pq.OptionalFloat64("mean_frequency", mf, finite(mf)),
 		pq.OptionalFloat64("mean_monetary", mm, finite(mm)),
@@ -127,9 +67,10 @@ func (o outputs) segments(sum []rfm.SegmentSummary) table {
 
 // pareto writes the summary figures and the Lorenz curve as one long table:
 // curve "summary" rows carry a metric and its value; curve "lorenz" rows carry a customer share
-// and the value share of the poorest customers up to it; views add rows of their own (the
-// profit view's whale curve).
-func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
+// and the value share of the poorest customers up to it; with the profit view, the whale curve
+// follows (whaleRows).
+func (d *Date) pareto() Table {
+	p := d.Pareto
 	var curve, metric []string
 	var x, y []float64
 	add := func(c, m string, cx, v float64) {
@@ -137,8 +78,8 @@ func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
 	}
 	s := p.Summary
 	add("summary", "customers", 0, float64(s.Customers))
-	add("summary", "total_value", 0, float64(s.TotalValue)/math.Pow10(o.scale))
-	add("summary", "positive_value", 0, float64(s.PositiveValue)/math.Pow10(o.scale))
+	add("summary", "total_value", 0, float64(s.TotalValue)/math.Pow10(d.Features.MoneyScale))
+	add("summary", "positive_value", 0, float64(s.PositiveValue)/math.Pow10(d.Features.MoneyScale))
 	for _, ts := range []struct {
 		pct   int
 		share float64
@@ -154,11 +95,13 @@ func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
 	for _, pt := range p.Lorenz {
 		add("lorenz", "value_share", pt.CustomerShare, pt.ValueShare)
 	}
-	for _, r := range extra {
-		add(r.curve, r.metric, r.customerShare, r.value)
+	if d.Profit != nil {
+		for _, r := range d.whaleRows() {
+			add(r.curve, r.metric, r.customerShare, r.value)
+		}
 	}
-	return table{TablePareto, len(curve), []pq.Column{
-		pq.ConstDate("as_of", o.asOfDay),
+	return Table{TablePareto, len(curve), []pq.Column{
+		pq.ConstDate("as_of", d.AsOfDay),
 		pq.String("curve", curve),
 		pq.String("metric", metric),
 		pq.Float64("customer_share", x),
@@ -166,7 +109,8 @@ func (o outputs) pareto(p *pareto.Result, extra []paretoRow) table {
 	}}
 }
 
-func (o outputs) rejected(rows []engine.Rejected) table {
+func (d *Date) rejected() Table {
+	rows := d.Rejected
 	n := len(rows)
 	file, reason, cust, order, ts, amount := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	row := make([]int64, n)
@@ -174,8 +118,8 @@ func (o outputs) rejected(rows []engine.Rejected) table {
 		file[i], row[i], reason[i] = r.File, r.Row, r.Reason
 		cust[i], order[i], ts[i], amount[i] = r.CustomerID, r.OrderID, r.Timestamp, r.Amount
 	}
-	return table{TableRejected, n, []pq.Column{
-		pq.ConstDate("as_of", o.asOfDay),
+	return Table{TableRejected, n, []pq.Column{
+		pq.ConstDate("as_of", d.AsOfDay),
 		pq.String("file", file),
 		pq.Int64("row", row),
 		pq.String("reason", reason),

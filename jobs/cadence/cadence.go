@@ -1,16 +1,60 @@
-package jobs
+// Package cadence is the calendar of a series of as-of dates: days as integers, the day, week,
+// month and cron cadences, and the ticks of a cron schedule. It is pure (no clock: callers pass
+// the time in) and knows nothing of the job.
+package cadence
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 )
+
+// ErrCadence reports a cadence, date or range that cannot be read; the errors are *Error.
+var ErrCadence = errors.New("invalid cadence")
+
+// Error says what is wrong with a cadence, date or range; errors.Is(err, ErrCadence) holds.
+type Error struct{ msg string }
+
+func (e *Error) Error() string { return e.msg }
+
+// Is makes an *Error match ErrCadence.
+func (e *Error) Is(target error) bool { return target == ErrCadence }
+
+func errorf(format string, a ...any) error { return &Error{fmt.Sprintf(format, a...)} }
+
+const dateLayout = "2006-01-02"
+
+// ParseDay reads a YYYY-MM-DD date as days since 1970-01-01.
+func ParseDay(s string) (int32, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return 0, errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return int32(t.Unix() / 86400), nil
+}
+
+// FormatDay writes days since 1970-01-01 as YYYY-MM-DD.
+func FormatDay(day int32) string {
+	return time.Unix(int64(day)*86400, 0).UTC().Format(dateLayout)
+}
+
+// IsCron reports whether the cadence is a cron expression (it has ticks), not day, week or month.
+func (c *Cadence) IsCron() bool { return c.sched != nil }
+
+// PreviousBefore is the as-of date of a cron cadence before day, "" when none falls in the five
+// years before it (or the cadence is not a cron expression: their series carry their own).
+func (c *Cadence) PreviousBefore(day int32) string {
+	if c.sched == nil {
+		return ""
+	}
+	if p := c.previousCron(day); p != noDay {
+		return FormatDay(p)
+	}
+	return ""
+}
 
 // A backfill or schedule runs a series of as-of dates. The series comes from a cadence:
 //
@@ -35,7 +79,7 @@ type ScheduledDate struct {
 	Previous string `json:"previous,omitempty"` // "" when the series has no earlier date
 }
 
-// Cadence generates a series of as-of dates; see ParseCadence.
+// Cadence generates a series of as-of dates; see Parse.
 type Cadence struct {
 	kind  string // day, week, month, cron
 	spec  string
@@ -46,7 +90,7 @@ type Cadence struct {
 // cronParser reads standard 5-field expressions and descriptors (@daily, @weekly, @monthly…).
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// ParseCadence reads day, week, month or a cron expression. A cron expression is read in loc
+// Parse reads day, week, month or a cron expression. A cron expression is read in loc
 // unless it names its own zone with a CRON_TZ= prefix; @every is refused, since its ticks depend
 // on when the process started rather than on the calendar.
 //
@@ -54,16 +98,16 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // nor double a day: a tick at a wall time the spring-forward change skips (02:30 in New York on
 // 2024-03-10) still fires that day, at the instant time.Date gives for that reading (01:30 EST),
 // and a tick in the hour the autumn change repeats fires once, at its first occurrence.
-func ParseCadence(every string, loc *time.Location) (*Cadence, error) {
+func Parse(every string, loc *time.Location) (*Cadence, error) {
 	every = strings.TrimSpace(every)
 	switch every {
 	case "day", "week", "month":
 		return &Cadence{kind: every, spec: every, loc: time.UTC}, nil
 	case "":
-		return nil, fmt.Errorf("%w: no cadence: want day, week, month or a cron expression", ErrConfig)
+		return nil, errorf("no cadence: want day, week, month or a cron expression")
 	}
 	if strings.HasPrefix(every, "@every") {
-		return nil, fmt.Errorf("%w: cadence %q: @every has no calendar; use a cron expression such as \"0 2 * * *\"", ErrConfig, every)
+		return nil, errorf("cadence %q: @every has no calendar; use a cron expression such as \"0 2 * * *\"", every)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -74,7 +118,7 @@ func ParseCadence(every string, loc *time.Location) (*Cadence, error) {
 			name, expr, _ := strings.Cut(rest, " ")
 			l, err := time.LoadLocation(name)
 			if err != nil {
-				return nil, fmt.Errorf("%w: cadence %q: time zone: %v", ErrConfig, every, err)
+				return nil, errorf("cadence %q: time zone: %v", every, err)
 			}
 			loc, spec = l, strings.TrimSpace(expr)
 		}
@@ -82,11 +126,11 @@ func ParseCadence(every string, loc *time.Location) (*Cadence, error) {
 	// The schedule runs on wall-clock time, represented as UTC; see NextTick.
 	s, err := cronParser.Parse("CRON_TZ=UTC " + spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cadence %q is not day, week, month or a cron expression: %v", ErrConfig, every, err)
+		return nil, errorf("cadence %q is not day, week, month or a cron expression: %v", every, err)
 	}
 	ss, ok := s.(*cron.SpecSchedule)
 	if !ok {
-		return nil, fmt.Errorf("%w: cadence %q: unsupported schedule", ErrConfig, every)
+		return nil, errorf("cadence %q: unsupported schedule", every)
 	}
 	return &Cadence{kind: "cron", spec: every, sched: ss, loc: loc}, nil
 }
@@ -100,20 +144,12 @@ func (c *Cadence) Location() *time.Location { return c.loc }
 // maxSeriesDates bounds a series, so a typo like --from 0001-01-01 fails instead of filling the disk.
 const maxSeriesDates = 100_000
 
-// Series returns the as-of dates of the cadence from from to to, both YYYY-MM-DD and inclusive
+// Series returns the as-of dates of the cadence from day f to day t, both inclusive
 // (from itself is included for day, week and month; for cron, the dates in range that ticks
 // give), each with its Previous.
-func (c *Cadence) Series(from, to string) ([]ScheduledDate, error) {
-	f, err := ParseDay(from)
-	if err != nil {
-		return nil, err
-	}
-	t, err := ParseDay(to)
-	if err != nil {
-		return nil, err
-	}
+func (c *Cadence) Series(f, t int32) ([]ScheduledDate, error) {
 	if t < f {
-		return nil, fmt.Errorf("%w: --to %s is before --from %s", ErrConfig, to, from)
+		return nil, errorf("--to %s is before --from %s", FormatDay(t), FormatDay(f))
 	}
 	var days []int32
 	switch c.kind {
@@ -140,7 +176,7 @@ func (c *Cadence) Series(from, to string) ([]ScheduledDate, error) {
 		days = append([]int32{prev}, days...)
 	}
 	if len(days)-1 > maxSeriesDates {
-		return nil, fmt.Errorf("%w: %s to %s every %s is %d dates, more than %d", ErrConfig, from, to, c.spec, len(days)-1, maxSeriesDates)
+		return nil, errorf("%s to %s every %s is %d dates, more than %d", FormatDay(f), FormatDay(t), c.spec, len(days)-1, maxSeriesDates)
 	}
 	out := make([]ScheduledDate, 0, len(days)-1)
 	for i := 1; i < len(days); i++ {
@@ -192,7 +228,7 @@ func (c *Cadence) AsOf(tick time.Time) string { return FormatDay(timeDay(wall(ti
 // cadence, which has no ticks.
 func (c *Cadence) NextTick(t time.Time) (tick time.Time, asOf string) {
 	if c.sched == nil {
-		panic("jobs: NextTick on a " + c.kind + " cadence")
+		panic("cadence: NextTick on a " + c.kind + " cadence")
 	}
 	w := wall(t, c.loc)
 	for range 1000 { // a few steps at most, past readings an autumn change repeats
@@ -235,177 +271,4 @@ func (c *Cadence) previousCron(day int32) int32 {
 		}
 	}
 	return noDay
-}
-
-// DateState says what the output directory holds for a date.
-type DateState string
-
-// Date states.
-const (
-	StateComplete DateState = "complete" // a manifest is committed
-	StateFailed   DateState = "failed"   // no manifest; the last run left a failure record
-	StateMissing  DateState = "missing"  // neither: never run, or interrupted
-)
-
-// Rerun says which dates a backfill runs.
-type Rerun string
-
-// Rerun policies.
-const (
-	RerunNone   Rerun = "none"   // only missing dates; complete and failed ones are skipped
-	RerunFailed Rerun = "failed" // missing and failed dates (the default)
-	RerunAll    Rerun = "all"    // every date, replacing complete outputs
-)
-
-// ParseRerun reads a --rerun value; "" is the default, failed.
-func ParseRerun(s string) (Rerun, error) {
-	switch Rerun(s) {
-	case "":
-		return RerunFailed, nil
-	case RerunNone, RerunFailed, RerunAll:
-		return Rerun(s), nil
-	}
-	return "", fmt.Errorf("%w: --rerun is %q, want none, failed or all", ErrConfig, s)
-}
-
-// PlannedDate is one date of a plan: its state on disk and whether the plan runs it.
-type PlannedDate struct {
-	ScheduledDate
-	State   DateState `json:"state"`
-	Run     bool      `json:"run"`
-	Failure *Failure  `json:"failure,omitempty"` // the last failure, when State is failed
-}
-
-// Plan is the dates of a backfill in ascending order.
-type Plan struct {
-	Dates []PlannedDate `json:"dates"`
-}
-
-// Count returns how many dates are in each state and how many the plan runs.
-func (p *Plan) Count() (complete, failed, missing, run int) {
-	for _, d := range p.Dates {
-		switch d.State {
-		case StateComplete:
-			complete++
-		case StateFailed:
-			failed++
-		default:
-			missing++
-		}
-		if d.Run {
-			run++
-		}
-	}
-	return
-}
-
-// BuildPlan reads the state of every date of series in outDir and marks the dates rerun says
-// to run. It writes nothing.
-func BuildPlan(outDir string, series []ScheduledDate, rerun Rerun) *Plan {
-	p := &Plan{Dates: make([]PlannedDate, len(series))}
-	for i, sd := range series {
-		pd := PlannedDate{ScheduledDate: sd, State: StateMissing}
-		if _, err := ReadManifest(outDir, sd.AsOf); err == nil {
-			pd.State = StateComplete
-		} else if f, err := ReadFailure(outDir, sd.AsOf); err == nil {
-			pd.State, pd.Failure = StateFailed, f
-		}
-		switch rerun {
-		case RerunAll:
-			pd.Run = true
-		case RerunNone:
-			pd.Run = pd.State == StateMissing
-		default:
-			pd.Run = pd.State != StateComplete
-		}
-		p.Dates[i] = pd
-	}
-	return p
-}
-
-// Failure is the record a backfill or schedule leaves for a date whose run failed, so the next
-// plan can tell failed dates from ones never run. A successful run of the date removes it.
-type Failure struct {
-	AsOf     string `json:"as_of"`
-	Kind     string `json:"kind"` // see ErrorKind
-	Error    string `json:"error"`
-	At       string `json:"at"` // RFC 3339, UTC
-	Attempts int    `json:"attempts"`
-}
-
-// failuresDir holds one failure record per date: DIR/.failures/as_of=YYYY-MM-DD.json.
-const failuresDir = ".failures"
-
-func failurePath(outDir, date string) string {
-	return filepath.Join(outDir, failuresDir, "as_of="+date+".json")
-}
-
-// RecordFailure writes the failure record of a date (replacing an earlier one) atomically.
-func RecordFailure(outDir, date string, runErr error, at time.Time, attempts int) error {
-	dir := filepath.Join(outDir, failuresDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f := Failure{AsOf: date, Kind: ErrorKind(runErr), Error: runErr.Error(), At: at.UTC().Format(time.RFC3339), Attempts: attempts}
-	data, _ := json.MarshalIndent(f, "", "  ")
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), failurePath(outDir, date))
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
-}
-
-// ReadFailure returns the failure record of a date, or an error if there is none.
-func ReadFailure(outDir, date string) (*Failure, error) {
-	data, err := os.ReadFile(failurePath(outDir, date))
-	if err != nil {
-		return nil, err
-	}
-	var f Failure
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", failurePath(outDir, date), err)
-	}
-	return &f, nil
-}
-
-// ClearFailure removes the failure record of a date, if any.
-func ClearFailure(outDir, date string) {
-	os.Remove(failurePath(outDir, date))
-}
-
-// ErrorKind classifies a run's error for failure records, logs and retry decisions: config,
-// input_missing, input, locked, interrupted or failure.
-func ErrorKind(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, ErrConfig):
-		return "config"
-	case errors.Is(err, ErrInterrupted):
-		return "interrupted"
-	case errors.Is(err, ErrLocked):
-		return "locked"
-	case errors.Is(err, ErrInputMissing):
-		return "input_missing"
-	case errors.Is(err, ErrInput):
-		return "input"
-	default:
-		return "failure"
-	}
-}
-
-// Temporary reports whether retrying the same run later may succeed: another run holds the
-// date's lock, or upstream has not delivered the input yet.
-func Temporary(err error) bool {
-	return errors.Is(err, ErrLocked) || errors.Is(err, ErrInputMissing)
 }

@@ -1,16 +1,14 @@
-package jobs
+package native
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,9 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/analytics/feature"
-	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/input"
-	"github.com/rfmjob/rfm/jobs/engine/native"
 )
 
 // Reasons an activity row is rejected, in the order they are checked. Rejected rows are
@@ -36,108 +32,85 @@ const (
 	RejectActivityBadCost       = "bad_cost"     // NaN, ±Inf or beyond ±9e15 minor units
 )
 
-// quantityScale is the fixed point activity quantities are summed in (millionths of a unit),
+// QuantityScale is the fixed point activity quantities are summed in (millionths of a unit),
 // so that the sums are exact and do not depend on the order row groups are read in.
-const quantityScale = 1_000_000
+const QuantityScale = 1_000_000
 
-// activityRequest is what readActivities reads: the files, the column mapping, the window and
+// ActivityColumns maps the roles of the activity table to column names: customer id,
+// timestamp, activity name and quantity are required, cost is optional.
+type ActivityColumns struct {
+	CustomerID, Timestamp, Activity, Quantity, Cost string
+}
+
+// ActivityRequest is what ReadActivities reads: the files, the column mapping, the window and
 // the customers of the run.
-type activityRequest struct {
-	files   []string
-	columns ActivityColumns
-	asOfDay int32
-	// startDay is the first day of the lookback window, feature.NoDate for none.
-	startDay   int32
-	location   *time.Location
-	moneyScale int
-	threads    int
-	customers  []string // the feature table's ids: an activity row belongs to one of them
+type ActivityRequest struct {
+	Files   []string
+	Columns ActivityColumns
+	AsOfDay int32
+	// StartDay is the first day of the lookback window, feature.NoDate for none.
+	StartDay   int32
+	Location   *time.Location
+	MoneyScale int
+	Threads    int
+	Customers  []string // the feature table's ids: an activity row belongs to one of them
 }
 
-// activityTotals is the activity table aggregated per activity and customer.
-type activityTotals struct {
-	// names lists the activities found in the window, sorted; quantity[a][i] and cost[a][i]
-	// are customer i's quantity (in millionths) and direct cost (minor units) of names[a];
-	// cost[a] is nil when no row of the activity had a cost.
-	names    []string
-	quantity [][]int64
-	cost     [][]int64
-	// costRows[a] counts the used rows of names[a] with a cost, rows[a] all its used rows.
-	rows, costRows []int64
-	counts         activityCounts
-	// examples are the first rejected rows, for the error message of a failing quality check.
-	examples []string
+// ActivityTotals is the activity table aggregated per activity and customer.
+type ActivityTotals struct {
+	// Names lists the activities found in the window, sorted; Quantity[a][i] and Cost[a][i]
+	// are customer i's quantity (in millionths) and direct cost (minor units) of Names[a];
+	// Cost[a] is nil when no row of the activity had a cost.
+	Names    []string
+	Quantity [][]int64
+	Cost     [][]int64
+	// CostRows[a] counts the used rows of Names[a] with a cost, Rows[a] all its used rows.
+	Rows, CostRows []int64
+	Counts         ActivityCounts
+	// Examples are the first rejected rows ("file row N: reason"), for the error message of
+	// a failing quality check.
+	Examples []string
 }
 
-// activityCounts accounts for every activity row read:
-// read = used + unmatched + afterAsOf + beforeWindow + Σ rejected.
-type activityCounts struct {
-	read, used, afterAsOf, beforeWindow int64
-	// unmatched counts the rows in the window of customers without transactions in it; their
+// ActivityCounts accounts for every activity row read:
+// Read = Used + Unmatched + AfterAsOf + BeforeWindow + Σ Rejected.
+type ActivityCounts struct {
+	Read, Used, AfterAsOf, BeforeWindow int64
+	// Unmatched counts the rows in the window of customers without transactions in it; their
 	// cost is attributed to nobody.
-	unmatched int64
-	rejected  map[string]int64
+	Unmatched int64
+	Rejected  map[string]int64
 }
 
-func (c activityCounts) rejectedTotal() int64 {
+// RejectedTotal sums the rejected rows over all reasons.
+func (c ActivityCounts) RejectedTotal() int64 {
 	var n int64
-	for _, v := range c.rejected {
+	for _, v := range c.Rejected {
 		n += v
 	}
 	return n
 }
 
-// activityRoles renames the roles of input.Inspect's messages to the activity table's: the
-// reader inspects the activity column as an order id and the quantity as an amount, which
-// accept the same types.
-var activityRoles = strings.NewReplacer("(role order_id)", "(role activity)", "(role amount)", "(role quantity)")
-
-// inspectActivities checks the activity files' footers: every mapped column present, of a
-// type its role accepts, the same kind in every file.
-func inspectActivities(files []string, cols ActivityColumns) ([]input.File, error) {
-	ins, err := input.Inspect(files, engine.Columns{
-		CustomerID: cols.CustomerID, OrderID: cols.Activity, Timestamp: cols.Timestamp,
-		Amount: cols.Quantity, Cost: cols.Cost,
-	})
+// ReadActivities reads the activity files' mapped columns, row groups in parallel, and sums
+// quantity and direct cost per activity and customer over the run's window. Errors name the
+// activity table, file, row group and column; of several failing row groups the first's is
+// returned, whichever worker met its error first.
+func ReadActivities(ctx context.Context, req ActivityRequest) (*ActivityTotals, error) {
+	c := req.Columns
+	files, err := input.InspectMapping(req.Files, [][2]string{{input.RoleCustomerID, c.CustomerID},
+		{input.RoleActivity, c.Activity}, {input.RoleTimestamp, c.Timestamp}, {input.RoleQuantity, c.Quantity}, {input.RoleCost, c.Cost}}[:4+min(1, len(c.Cost))])
 	if err != nil {
-		return nil, fmt.Errorf("activity table: %s", activityRoles.Replace(err.Error()))
+		return nil, fmt.Errorf("activity table: %w", err)
 	}
-	return ins, nil
-}
-
-// readActivities reads the activity files' mapped columns, row groups in parallel, and sums
-// quantity and direct cost per activity and customer over the run's window.
-func readActivities(ctx context.Context, req activityRequest) (*activityTotals, error) {
-	files, err := inspectActivities(req.files, req.columns)
+	opened, closeAll, err := openAll(files)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("activity table: %w", err)
 	}
-	opened := make([]*parquet.File, len(files))
-	for i := range files {
-		r, err := os.Open(files[i].Path)
-		if err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		if opened[i], err = parquet.OpenFile(r, files[i].Size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true)); err != nil {
-			return nil, fmt.Errorf("activity table: %s: %w", files[i].Path, err)
-		}
-	}
-	type task struct {
-		file, group int
-		firstRow    int64
-	}
-	var tasks []task
-	for i, pf := range opened {
-		var first int64
-		for g, rg := range pf.RowGroups() {
-			tasks = append(tasks, task{i, g, first})
-			first += rg.NumRows()
-		}
-	}
-	lk := newCustomerLookup(req.customers, files)
-	agg := newActivityAggregator(len(req.customers))
-	threads := req.threads
+	defer closeAll()
+	tasks := groupTasks(opened)
+	lk := newCustomerLookup(req.Customers, files)
+	agg := newActivityAggregator(len(req.Customers))
+	threads := req.Threads
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
@@ -146,21 +119,19 @@ func readActivities(ctx context.Context, req activityRequest) (*activityTotals, 
 	defer cancel()
 	todo := make(chan task)
 	batches := make(chan *activityBatch, threads)
-	errs := make([]error, threads)
+	// Errors are kept per task and the first task's reported, as the transaction scan does.
+	errs := make([]error, len(tasks))
 	var wg sync.WaitGroup
-	for w := range threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range threads {
+		wg.Go(func() {
 			for t := range todo {
 				s := &activityScanner{req: &req, file: &files[t.file], lookup: lk, out: batches, ctx: ctx}
 				if err := s.scan(opened[t.file], t.group, t.firstRow); err != nil {
-					errs[w] = err
+					errs[t.index] = err
 					cancel()
-					return
 				}
 			}
-		}()
+		})
 	}
 	go func() {
 		defer close(todo)
@@ -179,8 +150,10 @@ func readActivities(ctx context.Context, req activityRequest) (*activityTotals, 
 	for b := range batches {
 		agg.add(b)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -200,7 +173,7 @@ type activityRecord struct {
 // activityBatch is a run of one scanner's records and the counts of the rows it read.
 type activityBatch struct {
 	records  []activityRecord
-	counts   activityCounts
+	counts   ActivityCounts
 	examples []string
 }
 
@@ -211,12 +184,12 @@ const activityBatchRows = 1 << 15
 type activityAggregator struct {
 	n        int
 	index    map[string]int
-	t        activityTotals
+	t        ActivityTotals
 	examples []string
 }
 
 func newActivityAggregator(n int) *activityAggregator {
-	return &activityAggregator{n: n, index: map[string]int{}, t: activityTotals{counts: activityCounts{rejected: map[string]int64{}}}}
+	return &activityAggregator{n: n, index: map[string]int{}, t: ActivityTotals{Counts: ActivityCounts{Rejected: map[string]int64{}}}}
 }
 
 func (g *activityAggregator) add(b *activityBatch) {
@@ -227,56 +200,56 @@ func (g *activityAggregator) add(b *activityBatch) {
 		if r.activity != last || a < 0 {
 			var ok bool
 			if a, ok = g.index[r.activity]; !ok {
-				a = len(t.names)
+				a = len(t.Names)
 				g.index[r.activity] = a
-				t.names = append(t.names, r.activity)
-				t.quantity = append(t.quantity, make([]int64, g.n))
-				t.cost = append(t.cost, nil)
-				t.rows = append(t.rows, 0)
-				t.costRows = append(t.costRows, 0)
+				t.Names = append(t.Names, r.activity)
+				t.Quantity = append(t.Quantity, make([]int64, g.n))
+				t.Cost = append(t.Cost, nil)
+				t.Rows = append(t.Rows, 0)
+				t.CostRows = append(t.CostRows, 0)
 			}
 			last, lastA = r.activity, a
 		}
-		t.quantity[a][r.customer] += r.quantity
-		t.rows[a]++
+		t.Quantity[a][r.customer] += r.quantity
+		t.Rows[a]++
 		if r.hasCost {
-			if t.cost[a] == nil {
-				t.cost[a] = make([]int64, g.n)
+			if t.Cost[a] == nil {
+				t.Cost[a] = make([]int64, g.n)
 			}
-			t.cost[a][r.customer] += r.cost
-			t.costRows[a]++
+			t.Cost[a][r.customer] += r.cost
+			t.CostRows[a]++
 		}
 	}
-	c := &t.counts
-	c.read += b.counts.read
-	c.used += b.counts.used
-	c.afterAsOf += b.counts.afterAsOf
-	c.beforeWindow += b.counts.beforeWindow
-	c.unmatched += b.counts.unmatched
-	for k, v := range b.counts.rejected {
-		c.rejected[k] += v
+	c := &t.Counts
+	c.Read += b.counts.Read
+	c.Used += b.counts.Used
+	c.AfterAsOf += b.counts.AfterAsOf
+	c.BeforeWindow += b.counts.BeforeWindow
+	c.Unmatched += b.counts.Unmatched
+	for k, v := range b.counts.Rejected {
+		c.Rejected[k] += v
 	}
 	g.examples = append(g.examples, b.examples...)
 }
 
 // result sorts the activities by name and the rejected examples by file and row.
-func (g *activityAggregator) result() *activityTotals {
+func (g *activityAggregator) result() *ActivityTotals {
 	t := g.t
-	perm := make([]int, len(t.names))
+	perm := make([]int, len(t.Names))
 	for i := range perm {
 		perm[i] = i
 	}
-	sort.Slice(perm, func(i, j int) bool { return t.names[perm[i]] < t.names[perm[j]] })
-	out := &activityTotals{counts: t.counts}
+	sort.Slice(perm, func(i, j int) bool { return t.Names[perm[i]] < t.Names[perm[j]] })
+	out := &ActivityTotals{Counts: t.Counts}
 	for _, a := range perm {
-		out.names = append(out.names, t.names[a])
-		out.quantity = append(out.quantity, t.quantity[a])
-		out.cost = append(out.cost, t.cost[a])
-		out.rows = append(out.rows, t.rows[a])
-		out.costRows = append(out.costRows, t.costRows[a])
+		out.Names = append(out.Names, t.Names[a])
+		out.Quantity = append(out.Quantity, t.Quantity[a])
+		out.Cost = append(out.Cost, t.Cost[a])
+		out.Rows = append(out.Rows, t.Rows[a])
+		out.CostRows = append(out.CostRows, t.CostRows[a])
 	}
 	slices.Sort(g.examples)
-	out.examples = g.examples
+	out.Examples = g.examples
 	return out
 }
 
@@ -361,12 +334,12 @@ func newCustomerLookup(ids []string, files []input.File) *customerLookup {
 // activityScanner reads one row group.
 type activityScanner struct {
 	ctx    context.Context
-	req    *activityRequest
+	req    *ActivityRequest
 	file   *input.File
 	lookup *customerLookup
 	out    chan<- *activityBatch
 	batch  *activityBatch
-	days   *native.Days
+	days   *Days
 }
 
 func (s *activityScanner) flush() error {
@@ -383,7 +356,7 @@ func (s *activityScanner) flush() error {
 }
 
 func (s *activityScanner) reject(file string, row int64, reason string) {
-	s.batch.counts.rejected[reason]++
+	s.batch.counts.Rejected[reason]++
 	if len(s.batch.examples) < 5 {
 		s.batch.examples = append(s.batch.examples, fmt.Sprintf("%s row %d: %s", file, row, reason))
 	}
@@ -394,10 +367,10 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 	where := fmt.Sprintf("activity table: %s: row group %d", s.file.Path, g)
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %s: corrupt: %v", ErrInput, where, p)
+			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, where, p)
 		}
 	}()
-	s.days = native.NewDays(s.req.location)
+	s.days = NewDays(s.req.Location)
 	rg := pf.RowGroups()[g]
 	chunks := rg.ColumnChunks()
 	open := func(role string) *activityColumn {
@@ -405,10 +378,10 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 		if !ok {
 			return nil
 		}
-		return &activityColumn{Column: native.NewColumn(chunks[col.Leaf], col)}
+		return &activityColumn{Column: NewColumn(chunks[col.Leaf], col)}
 	}
-	customer, activity, ts := open(input.RoleCustomerID), open(input.RoleOrderID), open(input.RoleTimestamp)
-	quantity, cost := open(input.RoleAmount), open(input.RoleCost)
+	customer, activity, ts := open(input.RoleCustomerID), open(input.RoleActivity), open(input.RoleTimestamp)
+	quantity, cost := open(input.RoleQuantity), open(input.RoleCost)
 	cursors := []*activityColumn{customer, activity, ts, quantity}
 	if cost != nil {
 		cursors = append(cursors, cost)
@@ -420,21 +393,21 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 	}()
 	var present [5]bool
 	var idBuf []byte
-	scale := s.req.moneyScale
+	scale := s.req.MoneyScale
 	n := rg.NumRows()
 	for r := range n {
 		if s.batch == nil || len(s.batch.records) == activityBatchRows {
 			if err := s.flush(); err != nil {
 				return err
 			}
-			s.batch = &activityBatch{records: make([]activityRecord, 0, min(int64(activityBatchRows), n-r)), counts: activityCounts{rejected: map[string]int64{}}}
+			s.batch = &activityBatch{records: make([]activityRecord, 0, min(int64(activityBatchRows), n-r)), counts: ActivityCounts{Rejected: map[string]int64{}}}
 		}
 		for k, c := range cursors {
 			if present[k], err = c.Next(); err != nil {
-				return fmt.Errorf("%w: %s: %v", ErrInput, where, err)
+				return fmt.Errorf("%w: %s: %v", ErrCorrupt, where, err)
 			}
 		}
-		s.batch.counts.read++
+		s.batch.counts.Read++
 		row := firstRow + r
 		if !present[0] {
 			s.reject(s.file.Path, row, RejectActivityNullCustomer)
@@ -463,7 +436,7 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			continue
 		}
 		q := quantity.Float()
-		micro := math.Round(q * quantityScale)
+		micro := math.Round(q * QuantityScale)
 		if !(micro >= 0 && micro <= 9e15) {
 			s.reject(s.file.Path, row, RejectActivityBadQuantity)
 			continue
@@ -477,23 +450,23 @@ func (s *activityScanner) scan(pf *parquet.File, g int, firstRow int64) (err err
 			rec.hasCost = true
 		}
 		switch {
-		case d > s.req.asOfDay:
-			s.batch.counts.afterAsOf++
+		case d > s.req.AsOfDay:
+			s.batch.counts.AfterAsOf++
 			continue
-		case s.req.startDay != feature.NoDate && d < s.req.startDay:
-			s.batch.counts.beforeWindow++
+		case s.req.StartDay != feature.NoDate && d < s.req.StartDay:
+			s.batch.counts.BeforeWindow++
 			continue
 		case cust < 0:
-			s.batch.counts.unmatched++
+			s.batch.counts.Unmatched++
 			continue
 		}
 		rec.activity = activity.text()
-		s.batch.counts.used++
+		s.batch.counts.Used++
 		s.batch.records = append(s.batch.records, rec)
 	}
 	for _, c := range cursors {
 		if err := c.End(int(n)); err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInput, where, err)
+			return fmt.Errorf("%w: %s: %v", ErrCorrupt, where, err)
 		}
 	}
 	return s.flush()
@@ -556,7 +529,7 @@ func orMinus(row int32, ok bool) int32 {
 // values, money and days read exactly as the transactions') and caches, per dictionary entry,
 // what the scanner derives from a value: customer rows and text.
 type activityColumn struct {
-	*native.Column
+	*Column
 	gen      int // dictionary generation the caches belong to
 	dictRows []int32
 	dictText []string

@@ -1,9 +1,7 @@
-package jobs
+package series
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,74 +14,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
-	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
-// smallDemo is a scaled-down demo data set, two years from 2023-01-01, so a 24-month backfill
-// runs in seconds.
-var smallDemo = gen.Options{Customers: 300, Transactions: 6000, Seed: 7, BadRowShare: 0.001}
-
-// generatedInput writes generated transactions (gen.WriteFile with opt) into a temporary
-// directory of the test and returns the file's path (smallDemo: a few milliseconds).
-func generatedInput(t testing.TB, opt gen.Options) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "tx.parquet")
-	if err := gen.WriteFile(path, opt); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func demoConfig(t *testing.T, in, out string) *Config {
-	cfg := &Config{}
+func demoConfig(t *testing.T, in, out string) *jobs.Config {
+	cfg := &jobs.Config{}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	return cfg
 }
-
-// decodedDate renders every output table of a committed date as text, row by row, so two
-// dates can be compared by content (the Parquet bytes carry the writer's version).
-func decodedDate(t *testing.T, out, date string) string {
-	t.Helper()
-	m, err := ReadManifest(out, date)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, o := range m.Outputs {
-		f, err := os.Open(filepath.Join(out, o.Path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := f.Stat()
-		pf, err := parquet.OpenFile(f, st.Size())
-		if err != nil {
-			f.Close()
-			t.Fatalf("%s: %v", o.Path, err)
-		}
-		fmt.Fprintf(&b, "table %s %d rows\n", o.Table, pf.NumRows())
-		rows := make([]parquet.Row, 256)
-		for _, rg := range pf.RowGroups() {
-			r := rg.Rows()
-			for {
-				n, err := r.ReadRows(rows)
-				for _, row := range rows[:n] {
-					fmt.Fprintln(&b, row)
-				}
-				if err != nil {
-					break
-				}
-			}
-			r.Close()
-		}
-		f.Close()
-	}
-	return b.String()
-}
-
-func digest(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:8]) }
 
 // TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing runs 24 month ends of the demo
 // at parallel 2, checks each date equals a plain Run of it (done in reverse order into another
@@ -92,8 +33,8 @@ func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) 
 	out := t.TempDir()
 	in := generatedInput(t, smallDemo)
 	cfg := demoConfig(t, in, out)
-	c, _ := ParseCadence("month", nil)
-	series, err := c.Series("2023-01-31", "2024-12-31")
+	c, _ := cadence.Parse("month", nil)
+	series, err := seriesOf(c, "2023-01-31", "2024-12-31")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +51,7 @@ func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) 
 	if len(rep.Failed) != 0 || rep.Succeeded() != 24 || done.Load() != 24 {
 		t.Fatalf("got %d succeeded, %d failed (%v), %d reported; want 24, 0, 24", rep.Succeeded(), len(rep.Failed), rep.Failed, done.Load())
 	}
-	if got := CommittedDates(out); !slices.Equal(got, asOfs(series)) {
+	if got := store.CommittedDates(out); !slices.Equal(got, asOfs(series)) {
 		t.Fatalf("committed %v, want %v", got, asOfs(series))
 	}
 	// Customers arrive over the two years, so the base grows from the first month end to the last.
@@ -123,7 +64,7 @@ func TestBackfill24MonthsParallelMatchesRunAndRerunChangesNothing(t *testing.T) 
 	// The same dates with Run, one at a time, newest first, elsewhere: identical content.
 	ref := t.TempDir()
 	for i := len(series) - 1; i >= 0; i-- {
-		if _, err := Run(context.Background(), demoConfig(t, in, ref), series[i].AsOf, RunOptions{Previous: series[i].Previous}); err != nil {
+		if _, err := jobs.Run(context.Background(), demoConfig(t, in, ref), series[i].AsOf, jobs.RunOptions{Previous: series[i].Previous}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,7 +93,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || strings.Contains(p, locksDir) {
+		if err != nil || info.IsDir() || strings.Contains(p, ".locks") {
 			return err
 		}
 		m[p] = fmt.Sprint(info.Size(), info.ModTime().UnixNano())
@@ -181,7 +122,7 @@ type fakeRunner struct {
 	hook func(d ScheduledDate) // called before the date "runs"
 }
 
-func (f *fakeRunner) run(ctx context.Context, cfg *Config, d ScheduledDate, _ RunOptions) (*Manifest, error) {
+func (f *fakeRunner) run(ctx context.Context, cfg *jobs.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 	if f.hook != nil {
 		f.hook(d)
 	}
@@ -189,17 +130,17 @@ func (f *fakeRunner) run(ctx context.Context, cfg *Config, d ScheduledDate, _ Ru
 	f.ran = append(f.ran, d.AsOf)
 	f.mu.Unlock()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, err)
+		return nil, fmt.Errorf("%w: %v", jobs.ErrInterrupted, err)
 	}
 	if err := f.fail[d.AsOf]; err != nil {
 		return nil, err
 	}
-	p := ManifestPath(cfg.Output.Dir, d.AsOf)
+	p := store.ManifestPath(cfg.Output.Dir, d.AsOf)
 	os.MkdirAll(filepath.Dir(p), 0o755)
 	if err := os.WriteFile(p, []byte(`{"as_of":"`+d.AsOf+`","rows":{"read":10}}`), 0o644); err != nil {
 		return nil, err
 	}
-	return &Manifest{AsOf: d.AsOf, Rows: RowCounts{Read: 10}}, nil
+	return &store.Manifest{AsOf: d.AsOf, Rows: store.RowCounts{Read: 10}}, nil
 }
 
 func (f *fakeRunner) sortedRan() []string {
@@ -211,8 +152,8 @@ func (f *fakeRunner) sortedRan() []string {
 }
 
 // fakeConfig is a valid configuration for a fakeRunner's runs, which never read the input.
-func fakeConfig(t *testing.T) *Config {
-	cfg := &Config{}
+func fakeConfig(t *testing.T) *jobs.Config {
+	cfg := &jobs.Config{}
 	cfg.Input.Transactions = "unused.parquet"
 	cfg.Output.Dir = t.TempDir()
 	return cfg
@@ -220,8 +161,8 @@ func fakeConfig(t *testing.T) *Config {
 
 func daySeries(t *testing.T, from, to string) []ScheduledDate {
 	t.Helper()
-	c, _ := ParseCadence("day", nil)
-	s, err := c.Series(from, to)
+	c, _ := cadence.Parse("day", nil)
+	s, err := seriesOf(c, from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,13 +173,13 @@ func TestBackfillFailedDateDoesNotStopOthers(t *testing.T) {
 	cfg := fakeConfig(t)
 	out := cfg.Output.Dir
 	series := daySeries(t, "2024-01-01", "2024-01-05")
-	f := &fakeRunner{fail: map[string]error{"2024-01-03": fmt.Errorf("%w: amount column is text", ErrInput)}}
+	f := &fakeRunner{fail: map[string]error{"2024-01-03": fmt.Errorf("%w: amount column is text", jobs.ErrInput)}}
 	rep, err := Backfill(context.Background(), cfg, BuildPlan(out, series, RerunFailed), BackfillOptions{Parallel: 3, Runner: f.run})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Succeeded() != 4 || len(rep.Failed) != 1 || rep.Failed[0].AsOf != "2024-01-03" || !errors.Is(rep.Failed[0].Err, ErrInput) {
-		t.Fatalf("got %d succeeded, failed %+v; want 4 and 2024-01-03 with ErrInput", rep.Succeeded(), rep.Failed)
+	if rep.Succeeded() != 4 || len(rep.Failed) != 1 || rep.Failed[0].AsOf != "2024-01-03" || !errors.Is(rep.Failed[0].Err, jobs.ErrInput) {
+		t.Fatalf("got %d succeeded, failed %+v; want 4 and 2024-01-03 with jobs.ErrInput", rep.Succeeded(), rep.Failed)
 	}
 	if got := asOfsOf(rep.Results); !slices.Equal(got, asOfs(series)) {
 		t.Errorf("results got %v, want every date in order %v", got, asOfs(series))
@@ -267,7 +208,7 @@ func TestBackfillFailedDateDoesNotStopOthers(t *testing.T) {
 	if _, err := Backfill(context.Background(), cfg, BuildPlan(out, series, RerunFailed), BackfillOptions{Runner: f.run}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadFailure(out, "2024-01-03"); !errors.Is(err, os.ErrNotExist) {
+	if _, err := store.ReadFailure(out, "2024-01-03"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("failure record after a successful rerun: got %v, want none", err)
 	}
 }
@@ -295,13 +236,13 @@ func TestBackfillInterruptedRestartFinishesMissing(t *testing.T) {
 		}
 	}}
 	rep, err := Backfill(ctx, cfg, BuildPlan(out, series, RerunFailed), BackfillOptions{Parallel: 1, Runner: f.run})
-	if !errors.Is(err, ErrInterrupted) {
-		t.Fatalf("got %v, want ErrInterrupted", err)
+	if !errors.Is(err, jobs.ErrInterrupted) {
+		t.Fatalf("got %v, want jobs.ErrInterrupted", err)
 	}
 	if rep.Succeeded() != 2 || rep.NotStarted != 8 || len(rep.Failed) != 0 {
 		t.Fatalf("got %d succeeded, %d not started, %d failed; want 2, 8, 0", rep.Succeeded(), rep.NotStarted, len(rep.Failed))
 	}
-	if _, err := ReadFailure(out, "2024-02-03"); err == nil {
+	if _, err := store.ReadFailure(out, "2024-02-03"); err == nil {
 		t.Error("an interrupted date left a failure record; want it to stay missing")
 	}
 	f2 := &fakeRunner{}
@@ -314,12 +255,12 @@ func TestBackfillInterruptedRestartFinishesMissing(t *testing.T) {
 	}
 }
 
-// TestBackfillLockedDate: a date another process is running fails fast with ErrLocked, the
+// TestBackfillLockedDate: a date another process is running fails fast with jobs.ErrLocked, the
 // other dates commit, and no failure record is left for the locked date.
 func TestBackfillLockedDate(t *testing.T) {
 	out := t.TempDir()
 	cfg := demoConfig(t, generatedInput(t, smallDemo), out)
-	lock, err := AcquireLock(out, "2024-06-02")
+	lock, err := store.AcquireLock(out, "2024-06-02")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,16 +271,16 @@ func TestBackfillLockedDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Failed) != 1 || rep.Failed[0].AsOf != "2024-06-02" || !errors.Is(rep.Failed[0].Err, ErrLocked) {
-		t.Fatalf("failed got %+v, want 2024-06-02 with ErrLocked", rep.Failed)
+	if len(rep.Failed) != 1 || rep.Failed[0].AsOf != "2024-06-02" || !errors.Is(rep.Failed[0].Err, jobs.ErrLocked) {
+		t.Fatalf("failed got %+v, want 2024-06-02 with jobs.ErrLocked", rep.Failed)
 	}
 	if rep.Failed[0].Seconds > 5 || time.Since(start) > 30*time.Second {
 		t.Errorf("locked date took %.1fs; want it to fail fast", rep.Failed[0].Seconds)
 	}
-	if _, err := ReadFailure(out, "2024-06-02"); err == nil {
+	if _, err := store.ReadFailure(out, "2024-06-02"); err == nil {
 		t.Error("locked date left a failure record; want none (another run is at work)")
 	}
-	if got := CommittedDates(out); !slices.Equal(got, []string{"2024-06-01", "2024-06-03"}) {
+	if got := store.CommittedDates(out); !slices.Equal(got, []string{"2024-06-01", "2024-06-03"}) {
 		t.Errorf("committed %v, want the two unlocked dates", got)
 	}
 }

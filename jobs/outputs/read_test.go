@@ -1,4 +1,4 @@
-package parquetio
+package outputs
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
 // writeCustomers writes a small customers file with the given extra columns and returns its path.
@@ -14,20 +16,20 @@ func writeCustomers(t testing.TB, dir string, withOptional bool) string {
 	t.Helper()
 	path := filepath.Join(dir, "customers.parquet")
 	ids := []string{"a", "b", "c"}
-	cols := []Column{
-		String("customer_id", ids),
-		ConstDate("as_of", 19800),
-		Money("monetary", []int64{1234, -5, 0}, 2),
-		String("segment", []string{"champions", "lost", "loyal"}),
+	cols := []pq.Column{
+		pq.String("customer_id", ids),
+		pq.ConstDate("as_of", 19800),
+		pq.Money("monetary", []int64{1234, -5, 0}, 2),
+		pq.String("segment", []string{"champions", "lost", "loyal"}),
 	}
 	if withOptional {
 		cols = append(cols,
-			OptionalString("tier", []string{"gold", "", "lead"}),
-			Money("profit", []int64{300, -7, 0}, 2),
-			Int32("tier_periods_below", []int32{0, 1, 0}),
+			pq.OptionalString("tier", []string{"gold", "", "lead"}),
+			pq.Money("profit", []int64{300, -7, 0}, 2),
+			pq.Int32("tier_periods_below", []int32{0, 1, 0}),
 		)
 	}
-	if err := WriteFile(path, "customers", len(ids), cols); err != nil {
+	if err := pq.WriteFile(path, "customers", len(ids), cols); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -73,21 +75,21 @@ func TestReadCustomers(t *testing.T) {
 func TestReadCustomersSchemaErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		cols []Column
+		cols []pq.Column
 	}{
-		{"no customer_id", []Column{String("segment", []string{"x"}), Money("monetary", []int64{1}, 2)}},
-		{"monetary not decimal", []Column{String("customer_id", []string{"a"}), String("segment", []string{"x"}), Int64("monetary", []int64{1})}},
-		{"customer_id not a string", []Column{Int64("customer_id", []int64{1}), String("segment", []string{"x"}), Money("monetary", []int64{1}, 2)}},
-		{"profit scale differs", []Column{String("customer_id", []string{"a"}), String("segment", []string{"x"}), Money("monetary", []int64{1}, 2), Money("profit", []int64{1}, 3)}},
+		{"no customer_id", []pq.Column{pq.String("segment", []string{"x"}), pq.Money("monetary", []int64{1}, 2)}},
+		{"monetary not decimal", []pq.Column{pq.String("customer_id", []string{"a"}), pq.String("segment", []string{"x"}), pq.Int64("monetary", []int64{1})}},
+		{"customer_id not a string", []pq.Column{pq.Int64("customer_id", []int64{1}), pq.String("segment", []string{"x"}), pq.Money("monetary", []int64{1}, 2)}},
+		{"profit scale differs", []pq.Column{pq.String("customer_id", []string{"a"}), pq.String("segment", []string{"x"}), pq.Money("monetary", []int64{1}, 2), pq.Money("profit", []int64{1}, 3)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.parquet")
-			if err := WriteFile(path, "customers", 1, tc.cols); err != nil {
+			if err := pq.WriteFile(path, "customers", 1, tc.cols); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ReadCustomers(path); !errors.Is(err, ErrSchema) {
-				t.Errorf("got error %v, want ErrSchema", err)
+			if _, err := ReadCustomers(path); !errors.Is(err, pq.ErrSchema) {
+				t.Errorf("got error %v, want pq.ErrSchema", err)
 			}
 		})
 	}
@@ -117,8 +119,8 @@ func TestReadCustomersCorrupt(t *testing.T) {
 			if err := os.WriteFile(path, tc.bytes, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ReadCustomers(path); !errors.Is(err, ErrCorrupt) {
-				t.Errorf("got error %v, want ErrCorrupt", err)
+			if _, err := ReadCustomers(path); !errors.Is(err, pq.ErrCorrupt) {
+				t.Errorf("got error %v, want pq.ErrCorrupt", err)
 			}
 		})
 	}
@@ -173,8 +175,8 @@ func BenchmarkReadCustomers(b *testing.B) {
 			money[i] = int64(i * 37)
 		}
 		path := filepath.Join(b.TempDir(), "c.parquet")
-		if err := WriteFile(path, "customers", n, []Column{String("customer_id", ids), String("segment", segs),
-			Money("monetary", money, 2), String("tier", tiers), Money("profit", money, 2)}); err != nil {
+		if err := pq.WriteFile(path, "customers", n, []pq.Column{pq.String("customer_id", ids), pq.String("segment", segs),
+			pq.Money("monetary", money, 2), pq.String("tier", tiers), pq.Money("profit", money, 2)}); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(strconv.Itoa(n), func(b *testing.B) {

@@ -1,121 +1,23 @@
-package jobs
+package series
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
-// ScheduleConfig is the `schedule:` section of the job configuration, read by `rfm schedule`.
-// Its zero value means "all defaults" except Cron, which the scheduler requires.
-type ScheduleConfig struct {
-	// Cron is when to run: 5 fields (minute hour day-of-month month day-of-week) or a descriptor
-	// (@daily, @weekly, @monthly), e.g. "0 2 * * *". Each tick runs the as-of date its local
-	// date minus one day (see Cadence). Required.
-	Cron string `yaml:"cron"`
-	// Timezone reads Cron (IANA name); default window.timezone, else UTC.
-	Timezone string `yaml:"timezone"`
-	// CatchUp is what to do with ticks missed while the scheduler was down or busy:
-	// none (skip them), latest (run the most recent one; the default) or all (run each).
-	CatchUp string `yaml:"catch_up"`
-	// Retries is how many times a run that failed with a temporary error (locked, input
-	// missing) is retried before the date is recorded as failed; default 3.
-	Retries *int `yaml:"retries"`
-	// RetryDelay is the wait before the first retry, doubling for each further one up to one
-	// hour (a Go duration like "30s" or "5m"); default 1m.
-	RetryDelay string `yaml:"retry_delay"`
-}
-
-// Schedule defaults.
 const (
-	DefaultCatchUp    = "latest"
-	DefaultRetries    = 3
-	DefaultRetryDelay = time.Minute
-	maxRetryDelay     = time.Hour
+	maxRetryDelay = time.Hour
 	// maxCatchUp bounds catch_up: all after a long outage; older dates are left to a backfill.
 	maxCatchUp = 366
 )
-
-// Normalized returns s with defaults filled; window is the job's window.timezone.
-func (s ScheduleConfig) Normalized(window string) ScheduleConfig {
-	if s.Timezone == "" {
-		s.Timezone = window
-	}
-	if s.Timezone == "" {
-		s.Timezone = "UTC"
-	}
-	if s.CatchUp == "" {
-		s.CatchUp = DefaultCatchUp
-	}
-	if s.Retries == nil {
-		r := DefaultRetries
-		s.Retries = &r
-	}
-	if s.RetryDelay == "" {
-		s.RetryDelay = DefaultRetryDelay.String()
-	}
-	return s
-}
-
-// Validate reports every problem of a normalized schedule section at once.
-func (s ScheduleConfig) Validate() error {
-	var errs []error
-	loc, tzErr := time.LoadLocation(s.Timezone)
-	if tzErr != nil {
-		loc = time.UTC // the expression is still checked, and the zone reported once below
-	}
-	if strings.TrimSpace(s.Cron) == "" {
-		errs = append(errs, errors.New("schedule.cron is required, e.g. \"0 2 * * *\" for 02:00 every day"))
-	} else if _, err := s.cadence(loc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), ErrConfig.Error()+": ")
-		if !strings.HasPrefix(msg, "schedule.cron") {
-			msg = "schedule.cron: " + msg
-		}
-		errs = append(errs, errors.New(msg))
-	}
-	if tzErr != nil {
-		errs = append(errs, fmt.Errorf("schedule.timezone %q: %v", s.Timezone, tzErr))
-	}
-	switch s.CatchUp {
-	case "none", "latest", "all":
-	default:
-		errs = append(errs, fmt.Errorf("schedule.catch_up is %q, want none, latest or all", s.CatchUp))
-	}
-	if s.Retries != nil && *s.Retries < 0 {
-		errs = append(errs, fmt.Errorf("schedule.retries is %d, want ≥ 0", *s.Retries))
-	}
-	if d, err := time.ParseDuration(s.RetryDelay); err != nil || d <= 0 {
-		errs = append(errs, fmt.Errorf("schedule.retry_delay is %q, want a positive duration like 30s or 5m", s.RetryDelay))
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w:\n  %v", ErrConfig, strings.ReplaceAll(errors.Join(errs...).Error(), "\n", "\n  "))
-}
-
-// Cadence returns the cron cadence of a normalized schedule section.
-func (s ScheduleConfig) Cadence() (*Cadence, error) {
-	loc, err := time.LoadLocation(s.Timezone)
-	if err != nil {
-		return nil, fmt.Errorf("%w: schedule.timezone %q: %v", ErrConfig, s.Timezone, err)
-	}
-	return s.cadence(loc)
-}
-
-// cadence reads Cron in loc; it must be a cron expression, not day, week or month.
-func (s ScheduleConfig) cadence(loc *time.Location) (*Cadence, error) {
-	c, err := ParseCadence(s.Cron, loc)
-	if err != nil {
-		return nil, err
-	}
-	if c.sched == nil {
-		return nil, fmt.Errorf("%w: schedule.cron is %q; the scheduler needs a cron expression (\"0 2 * * *\" for daily)", ErrConfig, s.Cron)
-	}
-	return c, nil
-}
 
 // Clock is the scheduler's source of time, injectable for tests.
 type Clock interface {
@@ -153,19 +55,21 @@ func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
 // backoff; a run that fails otherwise leaves a failure record and the scheduler carries on with
 // the next tick. A configuration error stops it.
 type Scheduler struct {
-	Config   *Config
-	Schedule ScheduleConfig // normalized with Normalized
+	Config   *jobs.Config
+	Schedule jobs.ScheduleConfig // normalized with Normalized
 	// Clock is the time source; nil means SystemClock.
 	Clock Clock
 	// Runner runs a date; nil means RunDate.
 	Runner DateRunner
+	// Engine is passed to each run (jobs.RunOptions.Engine).
+	Engine engine.Engine
 	// Logger receives one line per tick, retry and outcome; nil discards.
 	Logger *slog.Logger
 }
 
 // Serve runs until ctx is cancelled. It returns nil when stopped between runs and an error
 // wrapping ErrInterrupted when stopped during a run (nothing of that date is committed: Run
-// commits atomically). It returns an ErrConfig error for an unusable configuration.
+// commits atomically). It returns a jobs.ErrConfig error for an unusable configuration.
 func (s *Scheduler) Serve(ctx context.Context) error {
 	s.Config.Normalize()
 	if err := errors.Join(s.Config.Validate(), s.Schedule.Validate()); err != nil {
@@ -199,7 +103,7 @@ func (s *Scheduler) Serve(ctx context.Context) error {
 		handled := s.Clock.Now()
 		tick, asOf := c.NextTick(handled)
 		if tick.IsZero() {
-			return fmt.Errorf("%w: schedule.cron %q never fires again", ErrConfig, s.Schedule.Cron)
+			return fmt.Errorf("%w: schedule.cron %q never fires again", jobs.ErrConfig, s.Schedule.Cron)
 		}
 		s.Logger.Info("waiting", "next_tick", tick.Format(time.RFC3339), "as_of", asOf)
 		if err := s.sleepUntil(ctx, tick); err != nil {
@@ -214,19 +118,19 @@ func (s *Scheduler) Serve(ctx context.Context) error {
 }
 
 // StartupDates are the dates the catch-up policy runs when the scheduler starts at now.
-func (s *Scheduler) StartupDates(c *Cadence, now time.Time) ([]ScheduledDate, error) {
+func (s *Scheduler) StartupDates(c *cadence.Cadence, now time.Time) ([]ScheduledDate, error) {
 	if s.Schedule.CatchUp == "none" {
 		return nil, nil
 	}
-	committed := CommittedDates(s.Config.Output.Dir)
+	committed := store.CommittedDates(s.Config.Output.Dir)
 	var since time.Time
 	if len(committed) > 0 {
 		// Ticks whose as-of date is after the newest committed one: local date ≥ newest + 2.
-		d, err := ParseDay(committed[len(committed)-1])
+		d, err := jobs.ParseDay(committed[len(committed)-1])
 		if err != nil {
 			return nil, err
 		}
-		y, m, dd := dayTime(d + 2).Date()
+		y, m, dd := time.Unix(int64(d+2)*86400, 0).UTC().Date()
 		since = time.Date(y, m, dd, 0, 0, 0, 0, c.Location()).Add(-time.Nanosecond)
 	} else {
 		since = now.AddDate(-1, 0, 0)
@@ -239,7 +143,7 @@ func (s *Scheduler) StartupDates(c *Cadence, now time.Time) ([]ScheduledDate, er
 }
 
 // missedSince are the dates the catch-up policy runs for ticks in (after, now].
-func (s *Scheduler) missedSince(c *Cadence, after, now time.Time) []ScheduledDate {
+func (s *Scheduler) missedSince(c *cadence.Cadence, after, now time.Time) []ScheduledDate {
 	if s.Schedule.CatchUp == "none" {
 		return nil
 	}
@@ -248,7 +152,7 @@ func (s *Scheduler) missedSince(c *Cadence, after, now time.Time) []ScheduledDat
 
 // due lists the dates of ticks in (after, now] that are not committed, oldest first, at most
 // maxCatchUp of the newest.
-func (s *Scheduler) due(c *Cadence, after, now time.Time) []ScheduledDate {
+func (s *Scheduler) due(c *cadence.Cadence, after, now time.Time) []ScheduledDate {
 	var out []ScheduledDate
 	prevAsOf := ""
 	for t := after; ; {
@@ -257,7 +161,7 @@ func (s *Scheduler) due(c *Cadence, after, now time.Time) []ScheduledDate {
 			break
 		}
 		if asOf != prevAsOf {
-			if _, err := ReadManifest(s.Config.Output.Dir, asOf); err != nil {
+			if _, err := store.Complete(s.Config.Output.Dir, asOf); err != nil {
 				out = append(out, ScheduledDate{AsOf: asOf, Previous: s.previous(c, tick)})
 			}
 			prevAsOf = asOf
@@ -279,12 +183,9 @@ func (s *Scheduler) policy(due []ScheduledDate) []ScheduledDate {
 }
 
 // previous is the as-of date of the series before the tick's.
-func (s *Scheduler) previous(c *Cadence, tick time.Time) string {
-	d, _ := ParseDay(c.AsOf(tick))
-	if p := c.previousCron(d); p != noDay {
-		return FormatDay(p)
-	}
-	return ""
+func (s *Scheduler) previous(c *cadence.Cadence, tick time.Time) string {
+	d, _ := jobs.ParseDay(c.AsOf(tick))
+	return c.PreviousBefore(d)
 }
 
 // sleepUntil waits until the clock reads t, in steps of at most a minute so a wall clock that
@@ -306,27 +207,27 @@ func (s *Scheduler) sleepUntil(ctx context.Context, t time.Time) error {
 func (s *Scheduler) runWithRetries(ctx context.Context, d ScheduledDate) error {
 	delay, _ := time.ParseDuration(s.Schedule.RetryDelay)
 	retries := *s.Schedule.Retries
-	if _, err := ReadManifest(s.Config.Output.Dir, d.AsOf); err == nil {
+	if _, err := store.Complete(s.Config.Output.Dir, d.AsOf); err == nil {
 		s.Logger.Info("already committed", "as_of", d.AsOf)
 		return nil
 	}
+	p := &dateRun{cfg: s.Config, runner: s.Runner, engine: s.Engine, logger: s.Logger, now: s.Clock.Now}
 	for attempt := 1; ; attempt++ {
 		start := s.Clock.Now()
-		c := *s.Config
-		m, err := s.Runner(ctx, &c, d, RunOptions{Logger: s.Logger})
+		m, err := p.run(ctx, d)
+		class := jobs.Classify(err)
 		switch {
 		case err == nil:
-			ClearFailure(s.Config.Output.Dir, d.AsOf)
 			s.Logger.Info("committed", "as_of", d.AsOf, "customers", m.Customers, "rows_read", m.Rows.Read,
 				"seconds", s.Clock.Now().Sub(start).Seconds(), "attempt", attempt)
 			return nil
-		case errors.Is(err, ErrInterrupted) || ctx.Err() != nil:
+		case class.Kind == jobs.KindInterrupted || ctx.Err() != nil:
 			s.Logger.Info("interrupted; nothing committed", "as_of", d.AsOf)
-			return fmt.Errorf("%w: run of %s stopped", ErrInterrupted, d.AsOf)
-		case errors.Is(err, ErrConfig):
+			return fmt.Errorf("%w: run of %s stopped", jobs.ErrInterrupted, d.AsOf)
+		case class.Kind == jobs.KindConfig:
 			return err
-		case Temporary(err) && attempt <= retries:
-			s.Logger.Warn("temporary failure; will retry", "as_of", d.AsOf, "kind", ErrorKind(err),
+		case class.Retry && attempt <= retries:
+			s.Logger.Warn("temporary failure; will retry", "as_of", d.AsOf, "kind", class.Kind,
 				"error", err.Error(), "attempt", attempt, "retry_in", delay.String())
 			if s.sleepUntil(ctx, s.Clock.Now().Add(delay)) != nil {
 				s.Logger.Info("schedule stopped")
@@ -334,11 +235,9 @@ func (s *Scheduler) runWithRetries(ctx context.Context, d ScheduledDate) error {
 			}
 			delay = min(2*delay, maxRetryDelay)
 		default:
-			s.Logger.Error("failed", "as_of", d.AsOf, "kind", ErrorKind(err), "error", err.Error(), "attempts", attempt)
-			if !errors.Is(err, ErrLocked) {
-				if rerr := RecordFailure(s.Config.Output.Dir, d.AsOf, err, s.Clock.Now(), attempt); rerr != nil {
-					s.Logger.Error("recording the failure", "as_of", d.AsOf, "error", rerr.Error())
-				}
+			s.Logger.Error("failed", "as_of", d.AsOf, "kind", class.Kind, "error", err.Error(), "attempts", attempt)
+			if rerr := p.settle(d, err, attempt); rerr != err {
+				s.Logger.Error("recording the failure", "as_of", d.AsOf, "error", rerr.Error())
 			}
 			return nil
 		}

@@ -1,4 +1,4 @@
-package jobs
+package series
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // fakeClock is a clock whose Sleep advances it at once, so a test walks through days of
@@ -42,9 +45,9 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func schedConfig(t *testing.T, catchUp string) (*Config, ScheduleConfig) {
+func schedConfig(t *testing.T, catchUp string) (*jobs.Config, jobs.ScheduleConfig) {
 	cfg := fakeConfig(t)
-	sc := ScheduleConfig{Cron: "0 2 * * *", CatchUp: catchUp, RetryDelay: "1m"}.Normalized("")
+	sc := jobs.ScheduleConfig{Cron: "0 2 * * *", CatchUp: catchUp, RetryDelay: "1m"}.Normalized("")
 	return cfg, sc
 }
 
@@ -114,7 +117,7 @@ func TestServeRunsTicksAndStops(t *testing.T) {
 		}
 	}}
 	// The fake runner refuses to commit once cancelled; let the fifth date commit first.
-	runner := func(ctx context.Context, cfg *Config, d ScheduledDate, o RunOptions) (*Manifest, error) {
+	runner := func(ctx context.Context, cfg *jobs.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
 		return f.run(context.WithoutCancel(ctx), cfg, d, o)
 	}
 	s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
@@ -122,8 +125,8 @@ func TestServeRunsTicksAndStops(t *testing.T) {
 		t.Fatalf("got %v, want nil for a stop between runs", err)
 	}
 	want := []ScheduledDate{
-		{"2024-03-06", "2024-03-05"}, {"2024-03-07", "2024-03-06"}, {"2024-03-08", "2024-03-07"},
-		{"2024-03-09", "2024-03-08"}, {"2024-03-10", "2024-03-09"},
+		{AsOf: "2024-03-06", Previous: "2024-03-05"}, {AsOf: "2024-03-07", Previous: "2024-03-06"}, {AsOf: "2024-03-08", Previous: "2024-03-07"},
+		{AsOf: "2024-03-09", Previous: "2024-03-08"}, {AsOf: "2024-03-10", Previous: "2024-03-09"},
 	}
 	if !slices.Equal(ran, want) {
 		t.Errorf("ran %v, want %v", ran, want)
@@ -161,7 +164,7 @@ func TestServeLongRunMissesTicks(t *testing.T) {
 					cancel()
 				}
 			}}
-			runner := func(ctx context.Context, cfg *Config, d ScheduledDate, o RunOptions) (*Manifest, error) {
+			runner := func(ctx context.Context, cfg *jobs.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
 				return f.run(context.WithoutCancel(ctx), cfg, d, o)
 			}
 			s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
@@ -184,9 +187,9 @@ func TestServeRetriesTemporaryErrorsWithBackoff(t *testing.T) {
 		wantSleeps  []time.Duration // the retry waits (of at most a minute each step)
 		wantFailure string          // the failure record's kind, "" for none
 	}{
-		{"locked twice then committed", 2, ErrLocked, 3, []time.Duration{time.Minute, time.Minute, time.Minute}, ""},
-		{"input missing past the retries", 99, ErrInputMissing, 4, []time.Duration{time.Minute, time.Minute, time.Minute, time.Minute, time.Minute, time.Minute, time.Minute}, "input_missing"},
-		{"bad input is not retried", 99, ErrInput, 1, nil, "input"},
+		{"locked twice then committed", 2, jobs.ErrLocked, 3, []time.Duration{time.Minute, time.Minute, time.Minute}, ""},
+		{"input missing past the retries", 99, jobs.ErrInputMissing, 4, []time.Duration{time.Minute, time.Minute, time.Minute, time.Minute, time.Minute, time.Minute, time.Minute}, "input_missing"},
+		{"bad input is not retried", 99, jobs.ErrInput, 1, nil, "input"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,21 +199,21 @@ func TestServeRetriesTemporaryErrorsWithBackoff(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			runs := 0
-			runner := func(_ context.Context, cfg *Config, d ScheduledDate, _ RunOptions) (*Manifest, error) {
+			runner := func(_ context.Context, cfg *jobs.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 				if d.AsOf != "2024-03-09" {
 					cancel()
-					return nil, fmt.Errorf("%w: stop", ErrInterrupted)
+					return nil, fmt.Errorf("%w: stop", jobs.ErrInterrupted)
 				}
 				runs++
 				if runs <= tc.failures {
 					return nil, fmt.Errorf("%w: try again", tc.err)
 				}
 				writeManifest(t, cfg.Output.Dir, d.AsOf)
-				return &Manifest{AsOf: d.AsOf}, nil
+				return &store.Manifest{AsOf: d.AsOf}, nil
 			}
 			s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
-			if err := s.Serve(ctx); !errors.Is(err, ErrInterrupted) {
-				t.Fatalf("got %v, want ErrInterrupted from the stop during the next run", err)
+			if err := s.Serve(ctx); !errors.Is(err, jobs.ErrInterrupted) {
+				t.Fatalf("got %v, want jobs.ErrInterrupted from the stop during the next run", err)
 			}
 			if runs != tc.wantRuns {
 				t.Errorf("runs got %d, want %d", runs, tc.wantRuns)
@@ -220,7 +223,7 @@ func TestServeRetriesTemporaryErrorsWithBackoff(t *testing.T) {
 			if !slices.Equal(sleeps, tc.wantSleeps) {
 				t.Errorf("first sleeps got %v, want %v", sleeps, tc.wantSleeps)
 			}
-			f, err := ReadFailure(cfg.Output.Dir, "2024-03-09")
+			f, err := store.ReadFailure(cfg.Output.Dir, "2024-03-09")
 			switch {
 			case tc.wantFailure == "" && err == nil:
 				t.Errorf("got failure record %+v, want none", f)
@@ -235,49 +238,49 @@ func TestServeInterruptedDuringRun(t *testing.T) {
 	cfg, sc := schedConfig(t, "latest")
 	clock := &fakeClock{now: utc("2024-03-10 03:00")}
 	ctx, cancel := context.WithCancel(context.Background())
-	runner := func(ctx context.Context, _ *Config, _ ScheduledDate, _ RunOptions) (*Manifest, error) {
+	runner := func(ctx context.Context, _ *jobs.Config, _ ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 		cancel() // SIGTERM while the run works
 		<-ctx.Done()
-		return nil, fmt.Errorf("%w: %v", ErrInterrupted, ctx.Err())
+		return nil, fmt.Errorf("%w: %v", jobs.ErrInterrupted, ctx.Err())
 	}
 	s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
 	err := s.Serve(ctx)
-	if !errors.Is(err, ErrInterrupted) {
-		t.Fatalf("got %v, want ErrInterrupted", err)
+	if !errors.Is(err, jobs.ErrInterrupted) {
+		t.Fatalf("got %v, want jobs.ErrInterrupted", err)
 	}
-	if _, err := ReadFailure(cfg.Output.Dir, "2024-03-09"); err == nil {
+	if _, err := store.ReadFailure(cfg.Output.Dir, "2024-03-09"); err == nil {
 		t.Error("an interrupted run left a failure record")
 	}
 }
 
 func TestScheduleConfigValidate(t *testing.T) {
 	neg := -1
-	sc := ScheduleConfig{Cron: "0 25 * * *", Timezone: "Mars/Olympus", CatchUp: "some", Retries: &neg, RetryDelay: "soon"}
+	sc := jobs.ScheduleConfig{Cron: "0 25 * * *", Timezone: "Mars/Olympus", CatchUp: "some", Retries: &neg, RetryDelay: "soon"}
 	err := sc.Validate()
-	if !errors.Is(err, ErrConfig) {
-		t.Fatalf("got %v, want ErrConfig", err)
+	if !errors.Is(err, jobs.ErrConfig) {
+		t.Fatalf("got %v, want jobs.ErrConfig", err)
 	}
 	for _, s := range []string{"schedule.cron", "schedule.timezone", "schedule.catch_up", "schedule.retries", "schedule.retry_delay"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q does not mention %s", err, s)
 		}
 	}
-	if err := (ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron is required") {
+	if err := (jobs.ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron is required") {
 		t.Errorf("empty cron: got %v, want 'schedule.cron is required'", err)
 	}
-	if err := (ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
+	if err := (jobs.ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
 		t.Errorf("cadence day: got %v, want 'needs a cron expression'", err)
 	}
 	// The cron message says what is wrong with the expression, not just that it is wrong.
-	if err := (ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron: cadence "0 2 * *" is not day, week, month or a cron expression`) {
+	if err := (jobs.ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron: cadence "0 2 * *" is not day, week, month or a cron expression`) {
 		t.Errorf("bad cron: got %v, want the expression and the parser's reason", err)
 	}
 	// A bad time zone is reported once, as the time zone's problem, not the expression's.
-	if err := (ScheduleConfig{Cron: "0 2 * * *", Timezone: "Mars/Olympus"}).Normalized("").Validate(); err == nil ||
+	if err := (jobs.ScheduleConfig{Cron: "0 2 * * *", Timezone: "Mars/Olympus"}).Normalized("").Validate(); err == nil ||
 		strings.Contains(err.Error(), "schedule.cron") || strings.Count(err.Error(), "Mars/Olympus") != 2 {
 		t.Errorf("bad time zone: got %v, want one schedule.timezone message and none about schedule.cron", err)
 	}
-	n := (ScheduleConfig{Cron: "@daily"}).Normalized("Europe/Paris")
+	n := (jobs.ScheduleConfig{Cron: "@daily"}).Normalized("Europe/Paris")
 	if n.Timezone != "Europe/Paris" || n.CatchUp != "latest" || *n.Retries != 3 || n.RetryDelay != "1m0s" {
 		t.Errorf("defaults got %+v, want window time zone, latest, 3, 1m0s", n)
 	}

@@ -1,4 +1,4 @@
-package jobs
+package series
 
 import (
 	"errors"
@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 func mustLoc(t *testing.T, name string) *time.Location {
@@ -71,11 +75,11 @@ func TestCadenceSeries(t *testing.T) {
 			if tc.tz != "" {
 				loc = mustLoc(t, tc.tz)
 			}
-			c, err := ParseCadence(tc.every, loc)
+			c, err := cadence.Parse(tc.every, loc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := c.Series(tc.from, tc.to)
+			s, err := seriesOf(c, tc.from, tc.to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,15 +101,15 @@ func TestCadenceSeries(t *testing.T) {
 func TestParseCadenceErrors(t *testing.T) {
 	for _, every := range []string{"", "fortnight", "@every 24h", "61 * * * *", "CRON_TZ=Mars/Olympus 0 2 * * *"} {
 		t.Run(every, func(t *testing.T) {
-			if _, err := ParseCadence(every, time.UTC); !errors.Is(err, ErrConfig) {
-				t.Errorf("got %v, want ErrConfig", err)
+			if _, err := cadence.Parse(every, time.UTC); !errors.Is(err, cadence.ErrCadence) {
+				t.Errorf("got %v, want cadence.ErrCadence", err)
 			}
 		})
 	}
-	c, _ := ParseCadence("day", nil)
+	c, _ := cadence.Parse("day", nil)
 	for _, r := range [][2]string{{"2024-02-01", "2024-01-01"}, {"2024-13-01", "2024-12-01"}, {"0001-01-01", "9999-12-31"}} {
-		if _, err := c.Series(r[0], r[1]); !errors.Is(err, ErrConfig) {
-			t.Errorf("Series(%s, %s) got %v, want ErrConfig", r[0], r[1], err)
+		if _, err := seriesOf(c, r[0], r[1]); !errors.Is(err, jobs.ErrConfig) {
+			t.Errorf("Series(%s, %s) got %v, want jobs.ErrConfig", r[0], r[1], err)
 		}
 	}
 }
@@ -127,7 +131,7 @@ func TestNextTickDST(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := ParseCadence(tc.every, ny)
+			c, err := cadence.Parse(tc.every, ny)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +152,7 @@ func TestNextTickDST(t *testing.T) {
 	}
 	// A CRON_TZ prefix wins over the configured zone: 01:00 in Auckland (UTC+13 in January) is
 	// 12:00 UTC the day before, and its local date, Jan 1, reports on Dec 31.
-	akl, err := ParseCadence("CRON_TZ=Pacific/Auckland 0 1 * * *", time.UTC)
+	akl, err := cadence.Parse("CRON_TZ=Pacific/Auckland 0 1 * * *", time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +160,7 @@ func TestNextTickDST(t *testing.T) {
 	if want := time.Date(2023, 12, 31, 12, 0, 0, 0, time.UTC); !tick.Equal(want) || asOf != "2023-12-31" {
 		t.Errorf("Auckland tick got %v %s, want %v 2023-12-31", tick.UTC(), asOf, want)
 	}
-	never, _ := ParseCadence("0 0 30 2 *", time.UTC)
+	never, _ := cadence.Parse("0 0 30 2 *", time.UTC)
 	if tick, asOf := never.NextTick(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); !tick.IsZero() || asOf != "" {
 		t.Errorf("Feb 30: got %v %q, want no tick", tick, asOf)
 	}
@@ -165,7 +169,7 @@ func TestNextTickDST(t *testing.T) {
 // writeManifest marks a date complete in dir, as a committed run would.
 func writeManifest(t *testing.T, dir, date string) {
 	t.Helper()
-	p := ManifestPath(dir, date)
+	p := store.ManifestPath(dir, date)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -178,15 +182,15 @@ func TestBuildPlanStatesAndRerun(t *testing.T) {
 	dir := t.TempDir()
 	writeManifest(t, dir, "2024-01-01")
 	writeManifest(t, dir, "2024-01-03")
-	if err := RecordFailure(dir, "2024-01-02", errors.Join(ErrInput, errors.New("bad rows")), time.Unix(0, 0), 1); err != nil {
+	if err := store.RecordFailure(dir, failure("2024-01-02", errors.Join(jobs.ErrInput, errors.New("bad rows")))); err != nil {
 		t.Fatal(err)
 	}
 	// A failure record older than a later successful run does not hide the manifest.
-	if err := RecordFailure(dir, "2024-01-03", ErrInput, time.Unix(0, 0), 1); err != nil {
+	if err := store.RecordFailure(dir, failure("2024-01-03", jobs.ErrInput)); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := ParseCadence("day", nil)
-	series, err := c.Series("2024-01-01", "2024-01-04")
+	c, _ := cadence.Parse("day", nil)
+	series, err := seriesOf(c, "2024-01-01", "2024-01-04")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +224,7 @@ func TestBuildPlanStatesAndRerun(t *testing.T) {
 	if f := p.Dates[1].Failure; f == nil || f.Kind != "input" || !strings.Contains(f.Error, "bad rows") {
 		t.Errorf("failure of 2024-01-02 got %+v, want kind input mentioning bad rows", f)
 	}
-	ClearFailure(dir, "2024-01-02")
+	store.ClearFailure(dir, "2024-01-02")
 	if p := BuildPlan(dir, series, RerunFailed); p.Dates[1].State != StateMissing {
 		t.Errorf("after ClearFailure got %s, want missing", p.Dates[1].State)
 	}
@@ -240,28 +244,33 @@ func TestParseRerunAndErrorKind(t *testing.T) {
 	if r, err := ParseRerun(""); r != RerunFailed || err != nil {
 		t.Errorf(`ParseRerun("") got %q %v, want failed`, r, err)
 	}
-	if _, err := ParseRerun("some"); !errors.Is(err, ErrConfig) {
-		t.Errorf(`ParseRerun("some") got %v, want ErrConfig`, err)
+	if _, err := ParseRerun("some"); !errors.Is(err, jobs.ErrConfig) {
+		t.Errorf(`ParseRerun("some") got %v, want jobs.ErrConfig`, err)
 	}
 	tests := []struct {
 		err       error
 		kind      string
 		temporary bool
 	}{
-		{ErrLocked, "locked", true},
-		{ErrInputMissing, "input_missing", true},
-		{ErrInput, "input", false},
-		{ErrConfig, "config", false},
-		{ErrInterrupted, "interrupted", false},
+		{jobs.ErrLocked, "locked", true},
+		{jobs.ErrInputMissing, "input_missing", true},
+		{jobs.ErrInput, "input", false},
+		{jobs.ErrConfig, "config", false},
+		{jobs.ErrInterrupted, "interrupted", false},
 		{errors.New("disk full"), "failure", false},
 	}
 	for _, tc := range tests {
 		wrapped := errors.Join(errors.New("context"), tc.err)
-		if got := ErrorKind(wrapped); got != tc.kind {
+		if got := string(jobs.Classify(wrapped).Kind); got != tc.kind {
 			t.Errorf("ErrorKind(%v) got %q, want %q", tc.err, got, tc.kind)
 		}
-		if got := Temporary(wrapped); got != tc.temporary {
+		if got := jobs.Classify(wrapped).Retry; got != tc.temporary {
 			t.Errorf("Temporary(%v) got %v, want %v", tc.err, got, tc.temporary)
 		}
 	}
+}
+
+// failure is the record a failed run of date leaves.
+func failure(date string, err error) store.Failure {
+	return store.Failure{AsOf: date, Kind: string(jobs.Classify(err).Kind), Error: err.Error(), At: time.Unix(0, 0).UTC().Format(time.RFC3339), Attempts: 1}
 }

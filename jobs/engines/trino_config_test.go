@@ -1,34 +1,35 @@
-package jobs
+package engines
 
 import (
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/engine/trino"
 )
 
 func TestTrinoConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		cfg      TrinoConfig
+		cfg      jobs.TrinoConfig
 		want     trino.Options
 		problems int
 	}{
-		{"separate names", TrinoConfig{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"},
+		{"separate names", jobs.TrinoConfig{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"},
 			trino.Options{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"}, 0},
-		{"dotted table name", TrinoConfig{Server: "http://h:8080", Table: "lake.sales.tx", RetryTimeout: "5s"},
+		{"dotted table name", jobs.TrinoConfig{Server: "http://h:8080", Table: "lake.sales.tx", RetryTimeout: "5s"},
 			trino.Options{Server: "http://h:8080", Catalog: "lake", Schema: "sales", Table: "tx", RetryTimeout: 5 * time.Second}, 0},
-		{"nothing set", TrinoConfig{}, trino.Options{}, 2},
-		{"parquet without locations", TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"},
+		{"nothing set", jobs.TrinoConfig{}, trino.Options{}, 2},
+		{"parquet without locations", jobs.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"},
 			trino.Options{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"}, 1},
-		{"bad results and timeout", TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "csv", RetryTimeout: "soon"},
+		{"bad results and timeout", jobs.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "csv", RetryTimeout: "soon"},
 			trino.Options{Server: "http://h", Catalog: "c", Table: "t", Results: "csv"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, _ := tc.cfg.Options()
+			got, _ := TrinoOptions(tc.cfg)
 			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("Options() = %+v, want %+v", got, tc.want)
+				t.Errorf("TrinoOptions() = %+v, want %+v", got, tc.want)
 			}
 			if p := tc.cfg.Problems(); len(p) != tc.problems {
 				t.Errorf("Problems() = %q, want %d problems", p, tc.problems)

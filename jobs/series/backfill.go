@@ -1,24 +1,16 @@
-package jobs
+package series
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/store"
 )
-
-// DateRunner runs one date of a series. RunDate, the default, is what `rfm run` does; tests
-// substitute their own.
-type DateRunner func(ctx context.Context, cfg *Config, d ScheduledDate, opts RunOptions) (*Manifest, error)
-
-// RunDate runs d.AsOf with Run, the same function `rfm run` calls, so a date's outputs are
-// the same whichever command produced them.
-func RunDate(ctx context.Context, cfg *Config, d ScheduledDate, opts RunOptions) (*Manifest, error) {
-	opts.Previous = d.Previous
-	return Run(ctx, cfg, d.AsOf, opts)
-}
 
 // BackfillOptions are a backfill's settings and collaborators; the zero value runs one date at
 // a time with Run and reports nothing.
@@ -31,6 +23,8 @@ type BackfillOptions struct {
 	OnDone func(DateResult)
 	// Runner runs a date; nil means RunDate.
 	Runner DateRunner
+	// Engine is passed to each run (jobs.RunOptions.Engine).
+	Engine engine.Engine
 	// Now stamps failure records; nil means time.Now.
 	Now func() time.Time
 }
@@ -38,7 +32,7 @@ type BackfillOptions struct {
 // DateResult is the outcome of one date's run.
 type DateResult struct {
 	AsOf     string
-	Manifest *Manifest // nil on error
+	Manifest *store.Manifest // nil on error
 	Err      error
 	Seconds  float64
 }
@@ -71,7 +65,7 @@ func (r *BackfillReport) Succeeded() int {
 // When ctx is cancelled, no further date starts, running dates stop without committing, and
 // Backfill returns the report with an error wrapping ErrInterrupted; a rerun with the same
 // plan finishes the dates still missing. Otherwise the error is nil, whatever the dates did.
-func Backfill(ctx context.Context, cfg *Config, plan *Plan, opts BackfillOptions) (*BackfillReport, error) {
+func Backfill(ctx context.Context, cfg *jobs.Config, plan *Plan, opts BackfillOptions) (*BackfillReport, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -85,6 +79,7 @@ func Backfill(ctx context.Context, cfg *Config, plan *Plan, opts BackfillOptions
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	p := &dateRun{cfg: cfg, runner: opts.Runner, engine: opts.Engine, logger: opts.Logger, now: opts.Now}
 	rep := &BackfillReport{Plan: plan}
 	var todo []ScheduledDate
 	for _, d := range plan.Dates {
@@ -103,7 +98,7 @@ func Backfill(ctx context.Context, cfg *Config, plan *Plan, opts BackfillOptions
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res := runOne(ctx, cfg, todo[i], opts)
+				res := p.runOne(ctx, todo[i])
 				results[i] = &res
 				if opts.OnDone != nil {
 					mu.Lock()
@@ -129,7 +124,7 @@ dispatch:
 		switch {
 		case res == nil:
 			rep.NotStarted++
-		case errors.Is(res.Err, ErrInterrupted):
+		case jobs.Classify(res.Err).Kind == jobs.KindInterrupted:
 			rep.Results = append(rep.Results, *res)
 			rep.NotStarted++
 			interrupted = true
@@ -141,29 +136,20 @@ dispatch:
 		}
 	}
 	if interrupted {
-		return rep, fmt.Errorf("%w: backfill stopped with %d of %d dates not run", ErrInterrupted, rep.NotStarted, len(todo))
+		return rep, fmt.Errorf("%w: backfill stopped with %d of %d dates not run", jobs.ErrInterrupted, rep.NotStarted, len(todo))
 	}
 	return rep, nil
 }
 
-// runOne runs one date and keeps its failure record up to date.
-func runOne(ctx context.Context, cfg *Config, d ScheduledDate, opts BackfillOptions) DateResult {
+// runOne runs one date of a backfill: one attempt, its failure recorded.
+func (p *dateRun) runOne(ctx context.Context, d ScheduledDate) DateResult {
 	if err := ctx.Err(); err != nil {
-		return DateResult{AsOf: d.AsOf, Err: fmt.Errorf("%w: %v", ErrInterrupted, err)}
+		return DateResult{AsOf: d.AsOf, Err: fmt.Errorf("%w: %w", jobs.ErrInterrupted, err)}
 	}
 	start := time.Now()
-	c := *cfg // Run normalizes its config; give each date its own copy
-	m, err := opts.Runner(ctx, &c, d, RunOptions{Logger: opts.Logger})
-	res := DateResult{AsOf: d.AsOf, Manifest: m, Err: err, Seconds: time.Since(start).Seconds()}
-	switch {
-	case err == nil:
-		ClearFailure(cfg.Output.Dir, d.AsOf)
-	case errors.Is(err, ErrInterrupted), errors.Is(err, ErrLocked):
-		// Not a failure of the date: the next plan sees it as it is on disk.
-	default:
-		if rerr := RecordFailure(cfg.Output.Dir, d.AsOf, err, opts.Now(), 1); rerr != nil {
-			res.Err = fmt.Errorf("%w (and recording the failure: %v)", err, rerr)
-		}
+	m, err := p.run(ctx, d)
+	if err != nil {
+		err = p.settle(d, err, 1)
 	}
-	return res
+	return DateResult{AsOf: d.AsOf, Manifest: m, Err: err, Seconds: time.Since(start).Seconds()}
 }

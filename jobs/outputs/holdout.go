@@ -1,0 +1,33 @@
+package outputs
+
+import (
+	"slices"
+
+	"github.com/rfmjob/rfm/analytics/clv"
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
+)
+
+// Holdout is the clv_holdout table of `rfm evaluate`: the purchase model's predicted against
+// actual holdout repeat purchases, in total and by calibration frequency, for the calibration
+// end asOfDay and the holdout's last day holdoutEnd.
+func Holdout(asOfDay, holdoutEnd int32, model string, rows []clv.HoldoutRow) Table {
+	n := len(rows)
+	bucket := make([]string, n)
+	customers := make([]int64, n)
+	actual, predicted, meanA, meanP := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, r := range rows {
+		bucket[i], customers[i] = r.Bucket, int64(r.Customers)
+		actual[i], predicted[i], meanA[i], meanP[i] = r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted
+	}
+	return Table{TableCLVHoldout, n, []pq.Column{
+		pq.ConstDate("as_of", asOfDay),
+		pq.ConstDate("holdout_end", holdoutEnd),
+		pq.String("model", slices.Repeat([]string{model}, n)),
+		pq.String("bucket", bucket),
+		pq.Int64("customers", customers),
+		pq.Float64("actual", actual),
+		pq.Float64("predicted", predicted),
+		pq.Float64("mean_actual", meanA),
+		pq.Float64("mean_predicted", meanP),
+	}}
+}

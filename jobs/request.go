@@ -1,0 +1,96 @@
+package jobs
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rfmjob/rfm/analytics/feature"
+	"github.com/rfmjob/rfm/analytics/quality"
+	"github.com/rfmjob/rfm/analytics/rfm"
+	"github.com/rfmjob/rfm/jobs/engine"
+)
+
+// request builds the engine request of one as-of day over files.
+func (c *Config) request(files []string, asOfDay int32) engine.Request {
+	loc, _ := c.Location()
+	req := engine.Request{
+		Files:             files,
+		Columns:           c.columns(),
+		AsOfDay:           asOfDay,
+		StartDay:          feature.WindowStart(asOfDay, c.LookbackDays()),
+		Location:          loc,
+		MoneyScale:        *c.Money.Scale,
+		ZeroNetIsPurchase: c.Input.ZeroNetIsPurchase,
+		Threads:           c.Limits.Threads,
+		TempDir:           c.Limits.TempDir,
+	}
+	if c.Limits.MemoryLimit != "" {
+		req.MemoryLimitBytes, _ = ParseBytes(c.Limits.MemoryLimit)
+	}
+	return req
+}
+
+func (c *Config) columns() engine.Columns {
+	cols := c.Input.Columns
+	out := engine.Columns{
+		CustomerID: cols.CustomerID, Timestamp: cols.Timestamp, Amount: cols.Amount,
+		Quantity: cols.Quantity, UnitPrice: cols.UnitPrice, Cost: cols.Cost,
+	}
+	if cols.OrderID != nil {
+		out.OrderID = *cols.OrderID
+	}
+	return out
+}
+
+func (c *Config) scoringConfig() rfm.Config {
+	s := c.Scoring
+	cfg := rfm.Config{
+		Bins:   s.Bins,
+		Method: rfm.Method(s.Method),
+		Fixed:  rfm.Breaks{Recency: s.Fixed.Recency, Frequency: s.Fixed.Frequency, Monetary: s.Fixed.Monetary},
+	}
+	for _, seg := range s.Segments {
+		cfg.Segments = append(cfg.Segments, rfm.SegmentRule{Name: seg.Name, R: seg.R, F: seg.F, M: seg.M})
+	}
+	return cfg
+}
+
+// checkQuality accounts for every row and fails the run when the rejected share exceeds the
+// configured maximum, naming the reasons and the first rejected rows so the data can be fixed
+// from the message alone.
+func checkQuality(cfg *Config, res *engine.Result) error {
+	c := res.Counts
+	if got := c.Used + c.AfterAsOf + c.BeforeWindow + c.RejectedTotal(); got != c.Read {
+		return fmt.Errorf("internal error: %d rows read but %d accounted for", c.Read, got)
+	}
+	err := quality.Check("", c.Read, c.Rejected, *cfg.Quality.MaxRejectedShare)
+	if err == nil {
+		return nil
+	}
+	examples := make([]string, 0, 5)
+	for _, rj := range res.Rejected[:min(5, len(res.Rejected))] {
+		examples = append(examples, fmt.Sprintf("%s row %d: %s (customer_id=%q timestamp=%q amount=%q)",
+			filepath.Base(rj.File), rj.Row, rj.Reason, rj.CustomerID, rj.Timestamp, rj.Amount))
+	}
+	return rejectedError(err, examples, len(res.Rejected))
+}
+
+// rejectedError is a failed quality check with the first rejected rows on lines of their own.
+func rejectedError(err error, examples []string, total int) error {
+	var b strings.Builder
+	for _, ex := range examples {
+		b.WriteString("\n  " + ex)
+	}
+	if total > len(examples) && len(examples) == 5 {
+		fmt.Fprintf(&b, "\n  … and %d more", total-5)
+	}
+	return fmt.Errorf("%w: %w%s", ErrInput, err, b.String())
+}
+
+// errorsIs reports whether err matches any of targets.
+func errorsIs(err error, targets ...error) bool {
+	return slices.ContainsFunc(targets, func(t error) bool { return errors.Is(err, t) })
+}

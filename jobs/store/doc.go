@@ -1,0 +1,31 @@
+// Package store owns the output directory contract: where every file of a date lives, the one
+// Manifest type, the per-date lock, staging → publish → manifest last, failure records, and
+// which dates are complete. It is the only package that writes into an output directory, so an
+// object-store backend has one seam to plug into.
+//
+// # Layout
+//
+//	DIR/<table>/as_of=YYYY-MM-DD/data.parquet     one file per table and date (hive partitions)
+//	DIR/report/as_of=YYYY-MM-DD/index.html        the date's report page
+//	DIR/manifests/as_of=YYYY-MM-DD/manifest.json  written last: the commit point of the date
+//	DIR/.staging/<run id>/...                     a run's files before they are published
+//	DIR/.locks/as_of=YYYY-MM-DD.lock              flock(2) held while a run of that date works
+//	DIR/.failures/as_of=YYYY-MM-DD.json           the last failed run of a date, for planning
+//
+// # Commit protocol
+//
+// A run takes the date's lock, writes every output (tables and report) into its own staging
+// directory, fsyncs each file, then publishes each with one rename(2) over its published name and
+// writes the manifest last, listing every output with its size and XXH3-64 hash. What a reader
+// may assume at every point:
+//
+//   - before the manifest is renamed into place, each published file is either the previous
+//     run's or this run's, whole: never a partial file (rename is atomic; files are fsynced
+//     first);
+//   - after it, the manifest names exactly the files of this run, with their sizes and hashes;
+//   - a killed run leaves its staging directory, which the next run removes, and no temporary
+//     file anywhere else: every file in flight lives under DIR/.staging;
+//   - a date is complete when its manifest exists and every output it lists exists with the
+//     listed size and hash (Complete). A date whose manifest lists a missing or changed output
+//     is not complete, so backfills and schedules run it again.
+package store

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// Staging is one run's private directory of files waiting to be published. Every file of the
+// date is created through it, so nothing in flight ever sits in a published folder.
+type Staging struct {
+	outDir, date, dir string
+	files             []staged // in the order they were added
+}
+
+type staged struct {
+	table, file string
+	rows        int64
+}
+
+// NewStaging makes a staging directory for one run of date.
+func NewStaging(outDir, date string) (*Staging, error) {
+	dir := filepath.Join(outDir, stagingDir, fmt.Sprintf("%s-%d-%d", date, os.Getpid(), time.Now().UnixNano()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("staging: %w", err)
+	}
+	return &Staging{outDir: outDir, date: date, dir: dir}, nil
+}
+
+// Date is the as-of date the stage publishes.
+func (s *Staging) Date() string { return s.date }
+
+// Create returns where to write file of table (data.parquet, or index.html for the report) in
+// the staging area, and records it for Commit with its row count.
+func (s *Staging) Create(table, file string, rows int64) (string, error) {
+	d := filepath.Join(s.dir, table)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", fmt.Errorf("staging: %w", err)
+	}
+	s.files = append(s.files, staged{table, file, rows})
+	return filepath.Join(d, file), nil
+}
+
+// Path is where table's staged file is; Create must have named it.
+func (s *Staging) Path(table string) (string, bool) {
+	for _, f := range s.files {
+		if f.table == table {
+			return filepath.Join(s.dir, table, f.file), true
+		}
+	}
+	return "", false
+}
+
+// Outputs describes every staged file with its size and hash, in staging order: the manifest's
+// outputs. The files must be complete.
+func (s *Staging) Outputs() ([]Output, error) {
+	out := make([]Output, 0, len(s.files))
+	for _, f := range s.files {
+		n, sum, err := hashFile(filepath.Join(s.dir, f.table, f.file))
+		if err != nil {
+			return nil, fmt.Errorf("staging: %w", err)
+		}
+		out = append(out, Output{Table: f.table, Path: relPath(f.table, s.date, f.file), Rows: f.rows, Bytes: n, XXH3: sum})
+	}
+	return out, nil
+}
+
+// Commit publishes every staged file, then the manifest, whose Outputs it fills. Each file
+// replaces the previous one of the date with one rename(2), so a reader sees the old file or the
+// new one, never a partial one. Outputs the previous manifest listed that this run no longer
+// writes are removed. The manifest, published last, is the commit point of the date.
+func (s *Staging) Commit(m *Manifest) error {
+	outs, err := s.Outputs()
+	if err != nil {
+		return err
+	}
+	m.Outputs = outs
+	prev, _ := ReadManifest(s.outDir, s.date)
+	for _, f := range s.files {
+		if err := s.publish(f); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
+	if prev != nil {
+		for _, o := range prev.Outputs {
+			if !slices.ContainsFunc(s.files, func(f staged) bool { return f.table == o.Table }) {
+				os.RemoveAll(PartitionDir(s.outDir, o.Table, s.date))
+			}
+		}
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(s.dir, manifestFile)
+	if err := writeFileSync(tmp, append(data, '\n')); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := moveInto(tmp, ManifestPath(s.outDir, s.date)); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// PublishOne publishes the staged file of one table alone, leaving the date's manifest as it is
+// (the holdout table of `rfm evaluate`, a rebuilt report page).
+func (s *Staging) PublishOne(table string) error {
+	for _, f := range s.files {
+		if f.table == table {
+			return s.publish(f)
+		}
+	}
+	return fmt.Errorf("store: %s was not staged", table)
+}
+
+func (s *Staging) publish(f staged) error {
+	return moveInto(filepath.Join(s.dir, f.table, f.file), filepath.Join(PartitionDir(s.outDir, f.table, s.date), f.file))
+}
+
+// Discard removes the staging directory (after a commit, or after a failure).
+func (s *Staging) Discard() { os.RemoveAll(s.dir) }
+
+// StaleStaging is how old a staging directory must be before CleanStaging removes it: runs of
+// other dates may be writing theirs, and none takes this long.
+const StaleStaging = time.Hour
+
+// CleanStaging removes staging directories left by killed runs of any date, those older than
+// StaleStaging at now.
+func CleanStaging(outDir string, now time.Time) {
+	root := filepath.Join(outDir, stagingDir)
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err == nil && now.Sub(info.ModTime()) > StaleStaging {
+			os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
+}

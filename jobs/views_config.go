@@ -1,0 +1,137 @@
+package jobs
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+
+	"github.com/rfmjob/rfm/analytics/cluster"
+	"github.com/rfmjob/rfm/analytics/clv"
+)
+
+// ClustersConfig configures behavioural clusters (k-means on standardized log1p(monetary),
+// log1p(frequency), recency_days, and profit when the profit view is on).
+type ClustersConfig struct {
+	// Enabled turns clusters on; default true.
+	Enabled *bool `yaml:"enabled"`
+	// K is the number of clusters; default 6. 0 with k_min/k_max chooses k by the mean
+	// silhouette on a seeded sample.
+	K        *int `yaml:"k"`
+	KMin     int  `yaml:"k_min"`    // default 2 (automatic k)
+	KMax     int  `yaml:"k_max"`    // default 8 (automatic k)
+	Restarts int  `yaml:"restarts"` // default 3
+	MaxIter  int  `yaml:"max_iter"` // default 100
+	// FitSample caps the customers the centroids are fitted on (a seeded sample); every
+	// customer is then given its nearest centroid. Default 200000; -1 fits on everyone.
+	FitSample int `yaml:"fit_sample"`
+	// Seed makes the clusters reproducible; default 1.
+	Seed uint64 `yaml:"seed"`
+}
+
+func (c *ClustersConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+
+func (c *ClustersConfig) options(threads int) cluster.Options {
+	k := 6
+	if c.K != nil {
+		k = *c.K
+	}
+	seed := c.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	return cluster.Options{K: k, KMin: c.KMin, KMax: c.KMax, Restarts: c.Restarts, MaxIter: c.MaxIter, Seed: seed, Workers: threads,
+		FitSample: c.FitSample}
+}
+
+// clusterKeys are the config keys of the cluster.Options fields that options sets from them.
+var clusterKeys = map[string]string{"K": "k", "KMin": "k_min", "KMax": "k_max", "Restarts": "restarts",
+	"MaxIter": "max_iter", "FitSample": "fit_sample"}
+
+// optionErrors says each out-of-range option by its config key.
+func (c *ClustersConfig) optionErrors() []string {
+	err := c.options(1).Validate()
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var out []string
+	for _, err := range errs {
+		var oe *cluster.OptionError
+		if !errors.As(err, &oe) {
+			out = append(out, err.Error())
+			continue
+		}
+		key := "clusters." + cmp.Or(clusterKeys[oe.Field], oe.Field)
+		out = append(out, fmt.Sprintf("%s is %v, want %s", key, oe.Value, oe.Want))
+	}
+	return out
+}
+
+// CLVConfig configures predicted customer value: BG/NBD (or Pareto/NBD) purchases and
+// Gamma-Gamma spend, fitted by maximum likelihood on the run's own history.
+type CLVConfig struct {
+	// Enabled turns the models on; default true.
+	Enabled *bool `yaml:"enabled"`
+	// Model is bgnbd (default) or pareto_nbd.
+	Model string `yaml:"model"`
+	// Unit is the models' time unit: weeks (default) or days.
+	Unit string `yaml:"unit"`
+	// HorizonDays is the prediction horizon in days; default 365.
+	HorizonDays int `yaml:"horizon_days"`
+	// Margin is the share of spend kept as profit, (0, 1]; default 1 (CLV in revenue).
+	Margin float64 `yaml:"margin"`
+	// AnnualDiscountRate discounts future value, e.g. 0.1; default 0.
+	AnnualDiscountRate float64 `yaml:"annual_discount_rate"`
+}
+
+func (c *CLVConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+
+func (c *CLVConfig) config() clv.Config {
+	unit := clv.Weeks
+	if c.Unit == "days" {
+		unit = clv.Days
+	}
+	horizon := float64(c.HorizonDays)
+	if horizon == 0 {
+		horizon = 365
+	}
+	if unit == clv.Weeks {
+		horizon /= 7
+	}
+	return clv.Config{Unit: unit, Model: clv.ModelName(c.Model),
+		Score: clv.ScoreConfig{Horizon: horizon, Margin: c.Margin, AnnualDiscountRate: c.AnnualDiscountRate}}
+}
+
+// MigrationConfig configures how customers moving between tiers and segments are tracked from
+// one date of a series (backfill or schedule, or `rfm run --previous-as-of`) to the next.
+type MigrationConfig struct {
+	// MissingPrevious is what happens when the previous date has no committed output:
+	// compute (default: its tiers and segments are computed in memory from the same input,
+	// exactly as its own run would, so a date's outputs do not depend on the order dates run
+	// in), skip (the migration columns stay null and the manifest says why) or fail.
+	MissingPrevious string `yaml:"missing_previous"`
+	// PeriodsBelow and MaxDrop are status protection (grace rules, as airline programmes
+	// have): a customer keeps the tier they hold until they have earned a lower one for
+	// PeriodsBelow consecutive periods (0 or 1: drop at once), and drops at most MaxDrop tiers
+	// per period (0: no limit). Promotions are never delayed.
+	PeriodsBelow int `yaml:"periods_below"`
+	MaxDrop      int `yaml:"max_drop"`
+}
+
+func (c MigrationConfig) protects() bool { return c.PeriodsBelow > 1 || c.MaxDrop > 0 }
+
+func (c MigrationConfig) validate() error {
+	var errs []error
+	switch c.MissingPrevious {
+	case "", "compute", "skip", "fail":
+	default:
+		errs = append(errs, fmt.Errorf("migration.missing_previous is %q, want compute, skip or fail", c.MissingPrevious))
+	}
+	if c.PeriodsBelow < 0 || c.MaxDrop < 0 {
+		errs = append(errs, fmt.Errorf("migration.periods_below and max_drop must be ≥ 0"))
+	}
+	return errors.Join(errs...)
+}
