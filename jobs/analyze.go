@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 
 	"github.com/rfmjob/rfm/analytics/cluster"
 	"github.com/rfmjob/rfm/analytics/clv"
@@ -40,7 +41,7 @@ func (a *analysis) analyze(ctx context.Context, res *engine.Result) (*outputs.Da
 		return nil, nil, err
 	}
 	var notes [4][]string // profit, clusters, clv, migration
-	if notes[0], err = a.tiers(ctx, d, &notes[1]); err != nil {
+	if notes[0], notes[1], err = a.tiers(ctx, d); err != nil {
 		return nil, nil, err
 	}
 	if d.Migration, notes[3], err = a.migration(ctx, d); err != nil {
@@ -83,16 +84,16 @@ func (a *analysis) base(ctx context.Context, res *engine.Result) (*outputs.Date,
 
 // tiers runs the profit view and the clusters, and with tiers.method clusters replaces the
 // share method's provisional tiers by the clusters'. Without clusters (too few customers) the
-// share method's tiers stay, with a manifest note.
-func (a *analysis) tiers(ctx context.Context, d *outputs.Date, clusterNotes *[]string) ([]string, error) {
+// share method's tiers stay, with a manifest note. It returns the profit and cluster notes.
+func (a *analysis) tiers(ctx context.Context, d *outputs.Date) (profitNotes, clusterNotes []string, err error) {
 	t := d.Features
 	pv, notes, err := a.profit(ctx, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d.Profit = pv
 	if err := a.lap(ctx, "profit"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var profitMajor []float64
 	if pv != nil {
@@ -102,23 +103,23 @@ func (a *analysis) tiers(ctx context.Context, d *outputs.Date, clusterNotes *[]s
 			profitMajor[i] = float64(x) / unit
 		}
 	}
-	cl, note, err := a.clusters(t, profitMajor)
+	cl, clusterNotes, err := a.clusters(t, profitMajor)
 	if err != nil {
-		return nil, fmt.Errorf("clusters: %w", err)
+		return nil, nil, fmt.Errorf("clusters: %w", err)
 	}
-	d.Clusters, *clusterNotes = cl, note
+	d.Clusters = cl
 	if pv != nil && a.cfg.Tiers.Method == "clusters" {
 		if cl == nil || cl.Result == nil {
 			notes = append(notes, "tiers: method clusters needs clusters; the share method was used")
 		} else {
 			tr, err := tier.FromGroups(t, pv.Result, t.RecencyDays(a.asOfDay), cl.Labels, cl.Result.Names, a.cfg.Tiers.config(t.MoneyScale))
 			if err != nil {
-				return nil, fmt.Errorf("%w: tiers: %w", ErrConfig, err)
+				return nil, nil, fmt.Errorf("%w: tiers: %w", ErrConfig, err)
 			}
 			pv.Tiers = tr
 		}
 	}
-	return notes, a.lap(ctx, "clusters")
+	return notes, clusterNotes, a.lap(ctx, "clusters")
 }
 
 // clusters clusters the customers with purchases. Too few customers for k is not an error of
@@ -151,6 +152,11 @@ func (a *analysis) clusters(t *feature.Table, profit []float64) (*outputs.Cluste
 		return v, []string{fmt.Sprintf("clusters skipped: %v", err)}, nil
 	}
 	return nil, nil, err
+}
+
+// errorsIs reports whether err matches any of targets.
+func errorsIs(err error, targets ...error) bool {
+	return slices.ContainsFunc(targets, func(t error) bool { return errors.Is(err, t) })
 }
 
 // clv fits the models and scores every customer; with tiers, it predicts each customer's tier

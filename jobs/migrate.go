@@ -120,24 +120,20 @@ func (a *analysis) computePrevious(ctx context.Context) (*outputs.Customers, err
 	}
 	t := d.Features
 	c := &outputs.Customers{CustomerID: t.CustomerID, Segment: d.Scores.Segment, Monetary: t.Monetary, MoneyScale: t.MoneyScale}
-	if a.cfg.Profit.enabled() {
-		var ignored []string
-		if _, err := pa.tiersOnly(ctx, d, &ignored); err != nil {
-			return nil, err
-		}
-		c.Tier, c.Profit = tierNames(d.Profit.Tiers.Tiers, d.Profit.Tiers.Tier), d.Profit.Result.Profit
+	if !a.cfg.Profit.enabled() {
+		return c, nil
 	}
-	return c, nil
-}
-
-// tiersOnly is tiers without the clusters a tier method other than clusters does not need.
-func (a *analysis) tiersOnly(ctx context.Context, d *outputs.Date, notes *[]string) ([]string, error) {
+	// The clusters are computed only when the tiers come from them.
 	if a.cfg.Tiers.Method == "clusters" {
-		return a.tiers(ctx, d, notes)
+		_, _, err = pa.tiers(ctx, d)
+	} else {
+		d.Profit, _, err = pa.profit(ctx, t)
 	}
-	pv, n, err := a.profit(ctx, d.Features)
-	d.Profit = pv
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	c.Tier, c.Profit = tierNames(d.Profit.Tiers.Tiers, d.Profit.Tiers.Tier), d.Profit.Result.Profit
+	return c, nil
 }
 
 // protect applies the grace rules: each customer's held tier, and the reason with why

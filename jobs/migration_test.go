@@ -248,3 +248,66 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("corrupt manifest: got %v, want ErrInput about the previous date's manifest", err)
 	}
 }
+
+type heldPrediction struct {
+	CustomerID string  `parquet:"customer_id"`
+	Tier       string  `parquet:"tier"`
+	Earned     *string `parquet:"tier_earned,optional"`
+	CLVRank    *int64  `parquet:"clv_rank,optional"`
+	Predicted  *string `parquet:"predicted_tier,optional"`
+	Upgrade    bool    `parquet:"upgrade_potential"`
+}
+
+// TestUpgradePotentialUnderProtection: with status protection on, predicted_tier fills the
+// tiers customers hold (the tier column), counted as they hold them, in CLV rank order, and
+// upgrade_potential marks a predicted tier above the one held. Before the fix, CLV ranked
+// against the earned tiers and their sizes, which differ wherever protection applied.
+func TestUpgradePotentialUnderProtection(t *testing.T) {
+	in := generatedInput(t, gen.Options{Customers: 400, Transactions: 8000, Seed: 9, Days: 365})
+	cfg := demoConfig(t, in, t.TempDir())
+	cfg.Migration.PeriodsBelow = 2
+	if _, err := Run(context.Background(), cfg, "2023-06-30", RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{Previous: "2023-06-30"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.ReadFile[heldPrediction](store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2023-12-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ladder := []string{"platinum", "gold", "iron", "lead"}
+	sizes := make([]int, len(ladder))
+	protected := 0
+	var ranked []heldPrediction
+	for _, r := range rows {
+		sizes[slices.Index(ladder, r.Tier)]++
+		if r.Earned != nil && *r.Earned != r.Tier {
+			protected++
+		}
+		if r.CLVRank != nil {
+			ranked = append(ranked, r)
+		} else if r.Predicted != nil || r.Upgrade {
+			t.Errorf("%s has no CLV rank but predicted tier %v, upgrade %v", r.CustomerID, r.Predicted, r.Upgrade)
+		}
+	}
+	if protected == 0 {
+		t.Fatal("no customer holds a tier above the one earned: the fixture does not exercise protection")
+	}
+	slices.SortFunc(ranked, func(a, b heldPrediction) int { return int(*a.CLVRank - *b.CLVRank) })
+	k, left := 0, sizes[0]
+	for _, r := range ranked {
+		for left == 0 && k < len(ladder)-1 {
+			k++
+			left = sizes[k]
+		}
+		left--
+		if r.Predicted == nil || *r.Predicted != ladder[k] {
+			t.Fatalf("%s (CLV rank %d): predicted %v, want %s from the held tiers' sizes %v", r.CustomerID, *r.CLVRank, r.Predicted, ladder[k], sizes)
+		}
+		if want := k < slices.Index(ladder, r.Tier); r.Upgrade != want {
+			t.Errorf("%s: holds %s, predicted %s, upgrade_potential %v, want %v", r.CustomerID, r.Tier, ladder[k], r.Upgrade, want)
+		}
+	}
+	t.Logf("%d of %d customers hold a protected tier; %d ranked by CLV", protected, len(rows), len(ranked))
+}

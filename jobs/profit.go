@@ -102,7 +102,8 @@ func (a *analysis) activities(ctx context.Context, t *feature.Table) (*native.Ac
 	}
 	c := acts.Counts
 	if err := quality.Check("activity table", c.Read, c.Rejected, *a.cfg.Quality.MaxRejectedShare); err != nil {
-		return nil, rejectedError(err, acts.Examples[:min(5, len(acts.Examples))], 0)
+		shown := acts.Examples[:min(5, len(acts.Examples))]
+		return nil, rejectedError(err, shown, int(c.RejectedTotal())-len(shown))
 	}
 	return acts, nil
 }

@@ -1,10 +1,8 @@
 package jobs
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/rfmjob/rfm/analytics/feature"
@@ -75,22 +73,18 @@ func checkQuality(cfg *Config, res *engine.Result) error {
 		examples = append(examples, fmt.Sprintf("%s row %d: %s (customer_id=%q timestamp=%q amount=%q)",
 			filepath.Base(rj.File), rj.Row, rj.Reason, rj.CustomerID, rj.Timestamp, rj.Amount))
 	}
-	return rejectedError(err, examples, len(res.Rejected))
+	return rejectedError(err, examples, len(res.Rejected)-len(examples))
 }
 
-// rejectedError is a failed quality check with the first rejected rows on lines of their own.
-func rejectedError(err error, examples []string, total int) error {
+// rejectedError is a failed quality check with the first rejected rows on lines of their own,
+// and how many more there are.
+func rejectedError(err error, examples []string, more int) error {
 	var b strings.Builder
 	for _, ex := range examples {
 		b.WriteString("\n  " + ex)
 	}
-	if total > len(examples) && len(examples) == 5 {
-		fmt.Fprintf(&b, "\n  … and %d more", total-5)
+	if more > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more", more)
 	}
 	return fmt.Errorf("%w: %w%s", ErrInput, err, b.String())
-}
-
-// errorsIs reports whether err matches any of targets.
-func errorsIs(err error, targets ...error) bool {
-	return slices.ContainsFunc(targets, func(t error) bool { return errors.Is(err, t) })
 }

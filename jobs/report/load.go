@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -50,11 +49,7 @@ func Stage(st *store.Staging, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	path, err := st.Create(store.ReportTable, store.ReportFile, 0)
-	if err != nil {
-		return err
-	}
-	return writeSynced(path, page)
+	return st.WriteFile(store.ReportTable, store.ReportFile, 0, page)
 }
 
 // Build rebuilds the report of a committed date from its outputs and publishes it (under the
@@ -125,21 +120,4 @@ func load(m *Manifest, path func(table string) (string, bool)) (*Data, error) {
 		d.Tables[table] = f
 	}
 	return d, nil
-}
-
-// writeSynced writes a new file and syncs it.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

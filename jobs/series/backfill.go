@@ -149,7 +149,9 @@ func (p *dateRun) runOne(ctx context.Context, d ScheduledDate) DateResult {
 	start := time.Now()
 	m, err := p.run(ctx, d)
 	if err != nil {
-		err = p.settle(d, err, 1)
+		if rerr := p.settle(d, err, 1); rerr != nil {
+			err = fmt.Errorf("%w (and recording the failure: %v)", err, rerr)
+		}
 	}
 	return DateResult{AsOf: d.AsOf, Manifest: m, Err: err, Seconds: time.Since(start).Seconds()}
 }

@@ -274,3 +274,16 @@ func TestParseRerunAndErrorKind(t *testing.T) {
 func failure(date string, err error) store.Failure {
 	return store.Failure{AsOf: date, Kind: string(jobs.Classify(err).Kind), Error: err.Error(), At: time.Unix(0, 0).UTC().Format(time.RFC3339), Attempts: 1}
 }
+
+// writeManifestLosing writes a manifest of date that lists a report page nobody wrote.
+func writeManifestLosing(t *testing.T, dir, date string) {
+	t.Helper()
+	p := store.ManifestPath(dir, date)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := `{"as_of":"` + date + `","outputs":[{"table":"report","path":"report/as_of=` + date + `/index.html","bytes":10,"xxh3":"0000000000000000"}]}`
+	if err := os.WriteFile(p, []byte(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,7 +2,6 @@ package series
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -44,15 +43,12 @@ func (p *dateRun) run(ctx context.Context, d ScheduledDate) (*store.Manifest, er
 
 // settle records the failure of a date after its last attempt, so the next plan tells it from
 // a date never run; an interrupted run, or one that found the date locked by another, is not a
-// failure of the date and leaves no record. It returns err, with any error recording it.
+// failure of the date and leaves no record. It returns the error of writing the record.
 func (p *dateRun) settle(d ScheduledDate, err error, attempts int) error {
 	kind := jobs.Classify(err).Kind
 	if kind == jobs.KindInterrupted || kind == jobs.KindLocked {
-		return err
+		return nil
 	}
 	f := store.Failure{AsOf: d.AsOf, Kind: string(kind), Error: err.Error(), At: p.now().UTC().Format(time.RFC3339), Attempts: attempts}
-	if rerr := store.RecordFailure(p.cfg.Output.Dir, f); rerr != nil {
-		return fmt.Errorf("%w (and recording the failure: %v)", err, rerr)
-	}
-	return err
+	return store.RecordFailure(p.cfg.Output.Dir, f)
 }

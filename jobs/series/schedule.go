@@ -48,9 +48,9 @@ func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
 //
 // Each tick runs the as-of date of the tick (its local date minus one day) with Run. Ticks
 // missed while the scheduler was down or busy are handled by the catch-up policy, judged from
-// the committed manifests: at start-up the missed dates are those after the newest committed
-// date whose ticks are due (with no committed date, only the latest due tick counts); while
-// running, the ticks that passed during a long run. Dates already committed are never rerun.
+// the complete dates: at start-up the missed dates are those after the newest complete date
+// whose ticks are due (with no complete date, only the latest due tick counts); while
+// running, the ticks that passed during a long run. Complete dates are never rerun.
 // A run that fails with a temporary error (locked, input missing) is retried with exponential
 // backoff; a run that fails otherwise leaves a failure record and the scheduler carries on with
 // the next tick. A configuration error stops it.
@@ -122,11 +122,13 @@ func (s *Scheduler) StartupDates(c *cadence.Cadence, now time.Time) ([]Scheduled
 	if s.Schedule.CatchUp == "none" {
 		return nil, nil
 	}
-	committed := store.CommittedDates(s.Config.Output.Dir)
+	// Catch up from the newest complete date, so a newest date that lost an output is run
+	// again.
+	newest := store.NewestComplete(s.Config.Output.Dir)
 	var since time.Time
-	if len(committed) > 0 {
-		// Ticks whose as-of date is after the newest committed one: local date ≥ newest + 2.
-		d, err := jobs.ParseDay(committed[len(committed)-1])
+	if newest != "" {
+		// Ticks whose as-of date is after the newest complete one: local date ≥ newest + 2.
+		d, err := jobs.ParseDay(newest)
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +138,7 @@ func (s *Scheduler) StartupDates(c *cadence.Cadence, now time.Time) ([]Scheduled
 		since = now.AddDate(-1, 0, 0)
 	}
 	due := s.due(c, since, now)
-	if len(committed) == 0 && len(due) > 1 {
+	if newest == "" && len(due) > 1 {
 		due = due[len(due)-1:] // nothing to catch up from: only the latest tick
 	}
 	return s.policy(due), nil
@@ -150,7 +152,7 @@ func (s *Scheduler) missedSince(c *cadence.Cadence, after, now time.Time) []Sche
 	return s.policy(s.due(c, after, now))
 }
 
-// due lists the dates of ticks in (after, now] that are not committed, oldest first, at most
+// due lists the dates of ticks in (after, now] that are not complete, oldest first, at most
 // maxCatchUp of the newest.
 func (s *Scheduler) due(c *cadence.Cadence, after, now time.Time) []ScheduledDate {
 	var out []ScheduledDate
@@ -236,7 +238,7 @@ func (s *Scheduler) runWithRetries(ctx context.Context, d ScheduledDate) error {
 			delay = min(2*delay, maxRetryDelay)
 		default:
 			s.Logger.Error("failed", "as_of", d.AsOf, "kind", class.Kind, "error", err.Error(), "attempts", attempt)
-			if rerr := p.settle(d, err, attempt); rerr != err {
+			if rerr := p.settle(d, err, attempt); rerr != nil {
 				s.Logger.Error("recording the failure", "as_of", d.AsOf, "error", rerr.Error())
 			}
 			return nil

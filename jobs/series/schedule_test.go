@@ -72,12 +72,19 @@ func TestStartupCatchUp(t *testing.T) {
 		{"up to date: nothing", "all", []string{"2024-03-08"}, nil},
 		{"nothing committed: only the latest tick", "all", nil, []string{"2024-03-08"}},
 		{"only dates after the newest committed count", "all", []string{"2024-03-01", "2024-03-07"}, []string{"2024-03-08"}},
+		// "!" marks a manifest whose listed output is missing: that date is not complete, so
+		// catching up starts before it and runs it again.
+		{"a newest date that lost an output is run again", "all", []string{"2024-03-06", "2024-03-07!"}, []string{"2024-03-07", "2024-03-08"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, sc := schedConfig(t, tc.catchUp)
 			for _, d := range tc.committed {
-				writeManifest(t, cfg.Output.Dir, d)
+				if date, lost := strings.CutSuffix(d, "!"); lost {
+					writeManifestLosing(t, cfg.Output.Dir, date)
+				} else {
+					writeManifest(t, cfg.Output.Dir, d)
+				}
 			}
 			s := &Scheduler{Config: cfg, Schedule: sc}
 			c, err := sc.Cadence()

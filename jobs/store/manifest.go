@@ -168,6 +168,18 @@ func hashFile(path string) (int64, string, error) {
 	return n, fmt.Sprintf("%016x", h.Sum64()), nil
 }
 
+// NewestComplete is the newest complete date (Complete), "" for none. It verifies from the
+// newest manifest back, so it costs one verification when the newest date is intact.
+func NewestComplete(outDir string) string {
+	dates := CommittedDates(outDir)
+	for i := len(dates) - 1; i >= 0; i-- {
+		if _, err := Complete(outDir, dates[i]); err == nil {
+			return dates[i]
+		}
+	}
+	return ""
+}
+
 // CommittedDates lists the dates with a manifest, ascending. It does not verify the outputs;
 // Complete does.
 func CommittedDates(outDir string) []string {

@@ -44,6 +44,15 @@ func (s *Staging) Create(table, file string, rows int64) (string, error) {
 	return filepath.Join(d, file), nil
 }
 
+// WriteFile stages a small file of table (the report page) whole: written and fsynced.
+func (s *Staging) WriteFile(table, file string, rows int64, data []byte) error {
+	path, err := s.Create(table, file, rows)
+	if err != nil {
+		return err
+	}
+	return writeFileSync(path, data)
+}
+
 // Path is where table's staged file is; Create must have named it.
 func (s *Staging) Path(table string) (string, bool) {
 	for _, f := range s.files {
