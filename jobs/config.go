@@ -1,18 +1,16 @@
 package jobs
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/rfmjob/rfm/jobs/internal/yamlconf"
 )
 
 // Config is the job's configuration. Its zero value means "all defaults"; Load fills it from a
@@ -159,140 +157,45 @@ func LoadConfig(path string, env []string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
-		if err := decodeYAML(data, &cfg); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+		if err := yamlconf.Decode(data, &cfg); err != nil {
+			return nil, fileError(path, err)
 		}
 		// Relative input paths in a config file are relative to the file, so a job definition
 		// can travel with its data.
 		cfg.Input.Transactions = relativeTo(filepath.Dir(path), cfg.Input.Transactions)
 		cfg.Profit.Activities.Path = relativeTo(filepath.Dir(path), cfg.Profit.Activities.Path)
 	}
-	if err := applyEnv(&cfg, env); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	if err := yamlconf.ApplyEnv(&cfg, "RFM", env, envIgnored); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return &cfg, nil
-}
-
-func decodeYAML(data []byte, cfg *Config) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF) {
-		return err
-	}
-	return nil
-}
-
-var errEOF = func() error { var c Config; return yaml.NewDecoder(bytes.NewReader(nil)).Decode(&c) }()
-
-func relativeTo(dir, p string) string {
-	if p == "" || filepath.IsAbs(p) || dir == "." {
-		return p
-	}
-	return filepath.Join(dir, p)
-}
-
-// applyEnv overrides scalar fields from RFM_<SECTION>_<KEY> variables named after the YAML
-// path in upper case, e.g. RFM_INPUT_TRANSACTIONS, RFM_SCORING_BINS,
-// RFM_INPUT_COLUMNS_CUSTOMER_ID, RFM_QUALITY_MAX_REJECTED_SHARE, RFM_ENGINE.
-func applyEnv(cfg *Config, env []string) error {
-	vars := map[string]string{}
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "RFM_") {
-			vars[k] = v
-		}
-	}
-	if len(vars) == 0 {
-		return nil
-	}
-	var errs []error
-	walkScalars(reflect.ValueOf(cfg).Elem(), "RFM", func(name string, field reflect.Value) {
-		v, ok := vars[name]
-		if !ok {
-			return
-		}
-		delete(vars, name)
-		if err := setScalar(field, v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %v", name, v, err))
-		}
-	})
-	for name := range vars {
-		if !envIgnored[name] {
-			errs = append(errs, fmt.Errorf("unknown environment variable %s", name))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // envIgnored are RFM_ variables read elsewhere (by the command line), not config keys.
 var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true}
 
 // EnvKeys lists every environment variable the config understands, for --help.
-func EnvKeys() []string {
-	var keys []string
-	walkScalars(reflect.ValueOf(&Config{}).Elem(), "RFM", func(name string, _ reflect.Value) {
-		keys = append(keys, name)
-	})
-	return keys
+func EnvKeys() []string { return yamlconf.EnvKeys(&Config{}, "RFM") }
+
+// fileError wraps the problems of a config file in ErrConfig, one a line, each naming the
+// file: "job.yaml: line 3: input.colums: unknown key (did you mean input.columns?)".
+func fileError(path string, err error) error {
+	problems := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		problems = joined.Unwrap()
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = path + ": " + p.Error()
+	}
+	return fmt.Errorf("%w: %s", ErrConfig, strings.Join(lines, "\n  "))
 }
 
-func walkScalars(v reflect.Value, prefix string, visit func(string, reflect.Value)) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
-		if tag == "" || tag == "-" {
-			continue
-		}
-		name := prefix + "_" + strings.ToUpper(tag)
-		f := v.Field(i)
-		switch {
-		case f.Kind() == reflect.Struct:
-			walkScalars(f, name, visit)
-		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() != reflect.Struct,
-			f.Kind() == reflect.String, f.Kind() == reflect.Int, f.Kind() == reflect.Float64,
-			f.Kind() == reflect.Bool, f.Kind() == reflect.Uint64:
-			visit(name, f)
-		}
+func relativeTo(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) || dir == "." {
+		return p
 	}
-}
-
-func setScalar(f reflect.Value, s string) error {
-	if f.Kind() == reflect.Pointer {
-		p := reflect.New(f.Type().Elem())
-		if err := setScalar(p.Elem(), s); err != nil {
-			return err
-		}
-		f.Set(p)
-		return nil
-	}
-	switch f.Kind() {
-	case reflect.String:
-		f.SetString(s)
-	case reflect.Int:
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			return fmt.Errorf("want an integer")
-		}
-		f.SetInt(int64(n))
-	case reflect.Uint64:
-		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			return fmt.Errorf("want a non-negative integer")
-		}
-		f.SetUint(n)
-	case reflect.Float64:
-		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return fmt.Errorf("want a number")
-		}
-		f.SetFloat(x)
-	case reflect.Bool:
-		b, err := strconv.ParseBool(strings.TrimSpace(s))
-		if err != nil {
-			return fmt.Errorf("want true or false")
-		}
-		f.SetBool(b)
-	}
-	return nil
+	return filepath.Join(dir, p)
 }
 
 // Normalize fills defaults in place. It is idempotent.

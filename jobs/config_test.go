@@ -61,9 +61,11 @@ scoring:
 }
 
 func TestLoadConfigRejectsUnknownKeysAndVariables(t *testing.T) {
-	p := writeConfig(t, "scoring:\n  binz: 4\n")
-	if _, err := LoadConfig(p, nil); err == nil || !strings.Contains(err.Error(), "binz") {
-		t.Errorf("unknown key: got %v, want an error naming binz", err)
+	p := writeConfig(t, "scoring:\n  binz: 4\ninput:\n  colums: {customer_id: id}\n")
+	want := "invalid configuration: " + p + ": line 2: scoring.binz: unknown key (did you mean scoring.bins?)\n  " +
+		p + ": line 4: input.colums: unknown key (did you mean input.columns?)"
+	if _, err := LoadConfig(p, nil); !errors.Is(err, ErrConfig) || err.Error() != want {
+		t.Errorf("unknown keys: got %v, want %q", err, want)
 	}
 	if _, err := LoadConfig("", []string{"RFM_SCORING_BINZ=4"}); err == nil || !strings.Contains(err.Error(), "RFM_SCORING_BINZ") {
 		t.Errorf("unknown variable: got %v, want an error naming it", err)

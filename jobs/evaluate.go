@@ -3,12 +3,10 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/rfmjob/rfm/analytics/clv"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/outputs"
-	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // Evaluation is the outcome of Evaluate.
@@ -94,28 +92,6 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if ev.Rows, err = clv.EvaluateHoldout(s, fit.Purchases, ev.HoldoutLength, actual); err != nil {
 		return nil, err
 	}
-	ev.Path, err = publishTable(cfg.Output.Dir, ev.CalibrationEnd, outputs.Holdout(calDay, endDay, string(fit.Model), ev.Rows))
+	ev.Path, err = outputs.Publish(cfg.Output.Dir, ev.CalibrationEnd, outputs.Holdout(calDay, endDay, string(fit.Model), ev.Rows))
 	return ev, err
-}
-
-// publishTable writes one table of a date outside a full run, under the date's lock, with the
-// same staging-then-rename protocol; it leaves the date's manifest alone.
-func publishTable(outDir, date string, tb outputs.Table) (string, error) {
-	lock, err := store.AcquireLock(outDir, date)
-	if err != nil {
-		return "", err
-	}
-	defer lock.Release()
-	st, err := store.NewStaging(outDir, date)
-	if err != nil {
-		return "", err
-	}
-	defer st.Discard()
-	if err := outputs.Write(st, []outputs.Table{tb}); err != nil {
-		return "", err
-	}
-	if err := st.PublishOne(tb.Name); err != nil {
-		return "", err
-	}
-	return filepath.Join(tb.Name, "as_of="+date, store.DataFile), nil
 }

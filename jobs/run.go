@@ -127,7 +127,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	}
 	defer lock.Release()
 	store.CleanStaging(dir, time.Now())
-	inputs, err := describeInputs(files)
+	inputs, err := store.DescribeInputs(files)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
@@ -248,19 +248,6 @@ func resolveInputs(cfg *Config) ([]string, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInputMissing, err)
 	}
 	return files, nil
-}
-
-// describeInputs records each input file's size and hash for the manifest.
-func describeInputs(files []string) ([]store.InputFile, error) {
-	out := make([]store.InputFile, 0, len(files))
-	for _, p := range files {
-		n, sum, err := store.HashFile(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, store.InputFile{Path: p, Bytes: n, XXH3: sum})
-	}
-	return out, nil
 }
 
 // aggregate runs the engine, its error marked ErrInterrupted when ctx was cancelled and

@@ -32,3 +32,26 @@ func Write(st *store.Staging, tables []Table) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// Publish writes one table of a date outside a full run (the holdout table of `rfm evaluate`),
+// under the date's lock, through the staging area; it leaves the date's manifest alone. It
+// returns the table's path relative to the output directory.
+func Publish(outDir, date string, tb Table) (string, error) {
+	lock, err := store.AcquireLock(outDir, date)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Release()
+	st, err := store.NewStaging(outDir, date)
+	if err != nil {
+		return "", err
+	}
+	defer st.Discard()
+	if err := Write(st, []Table{tb}); err != nil {
+		return "", err
+	}
+	if err := st.PublishOne(tb.Name); err != nil {
+		return "", err
+	}
+	return tb.Name + "/as_of=" + date + "/" + store.DataFile, nil
+}

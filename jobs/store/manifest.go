@@ -150,6 +150,19 @@ func Verify(outDir string, m *Manifest) error {
 	return nil
 }
 
+// DescribeInputs records each input file's size and hash for the manifest.
+func DescribeInputs(files []string) ([]InputFile, error) {
+	out := make([]InputFile, 0, len(files))
+	for _, p := range files {
+		n, sum, err := hashFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, InputFile{Path: p, Bytes: n, XXH3: sum})
+	}
+	return out, nil
+}
+
 // HashFile returns a file's size and XXH3-64 hash as 16 hex digits, the form manifests record
 // for inputs and outputs.
 func HashFile(path string) (int64, string, error) { return hashFile(path) }
