@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -263,88 +262,6 @@ func (c *Config) Location() (*time.Location, error) {
 		return time.UTC, nil
 	}
 	return time.LoadLocation(c.Window.Timezone)
-}
-
-// Validate reports every problem with a normalized config at once.
-func (c *Config) Validate() error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if c.Input.Transactions == "" && c.Engine != "trino" {
-		bad("input.transactions is required (a Parquet file, glob or directory)")
-	}
-	switch c.Engine {
-	case "native", "duckdb":
-	case "trino":
-		for _, p := range c.Trino.Problems() {
-			bad("%s", p)
-		}
-	default:
-		bad("engine is %q, want native, duckdb or trino", c.Engine)
-	}
-	cols := c.Input.Columns
-	if cols.Amount != "" && (cols.Quantity != "" || cols.UnitPrice != "") {
-		bad("input.columns: give amount, or quantity and unit_price, not both")
-	}
-	if cols.Amount == "" && (cols.Quantity == "" || cols.UnitPrice == "") {
-		bad("input.columns: quantity and unit_price must both be given when amount is not")
-	}
-	if c.Window.Lookback != "" && c.LookbackDays() == 0 {
-		bad("window.lookback is %q, want a number of days or weeks like 365d or 52w", c.Window.Lookback)
-	}
-	if _, err := c.Location(); err != nil {
-		bad("window.timezone %q: %v", c.Window.Timezone, err)
-	}
-	if s := *c.Money.Scale; s < 0 || s > 6 {
-		bad("money.scale is %d, want 0..6", s)
-	}
-	if b := c.Scoring.Bins; b < 2 || b > 10 {
-		bad("scoring.bins is %d, want 2..10", b)
-	}
-	switch c.Scoring.Method {
-	case "quantile", "ntile", "rfm_r":
-	case "fixed":
-		for name, br := range map[string][]float64{"recency": c.Scoring.Fixed.Recency, "frequency": c.Scoring.Fixed.Frequency, "monetary": c.Scoring.Fixed.Monetary} {
-			if len(br) != c.Scoring.Bins-1 {
-				bad("scoring.fixed.%s has %d cut points, want bins−1 = %d", name, len(br), c.Scoring.Bins-1)
-			}
-		}
-	default:
-		bad("scoring.method is %q, want quantile, ntile, fixed or rfm_r", c.Scoring.Method)
-	}
-	if a, b := c.Pareto.ACut, c.Pareto.BCut; !(0 < a && a < b && b < 1) {
-		bad("pareto cut points a_cut=%g, b_cut=%g: want 0 < a_cut < b_cut < 1", a, b)
-	}
-	if s := *c.Quality.MaxRejectedShare; s < 0 || s > 1 {
-		bad("quality.max_rejected_share is %g, want 0..1", s)
-	}
-	if c.Limits.Threads < 0 {
-		bad("limits.threads is %d, want ≥ 0", c.Limits.Threads)
-	}
-	if c.Limits.MemoryLimit != "" {
-		if n, err := ParseBytes(c.Limits.MemoryLimit); err != nil {
-			bad("limits.memory_limit: %v", err)
-		} else if n == 0 {
-			bad("limits.memory_limit is %q, want a positive size like 4GB (or leave it unset)", c.Limits.MemoryLimit)
-		}
-	}
-	if c.Clusters.enabled() {
-		for _, e := range c.Clusters.optionErrors() {
-			bad("%s", e)
-		}
-	}
-	errs = append(errs, c.validateProfit()...)
-	if err := c.Migration.validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.Schedule.Cron != "" {
-		if err := c.Schedule.Normalized(c.Window.Timezone).Validate(); err != nil {
-			bad("schedule: %v", err)
-		}
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w:\n  %v", ErrConfig, strings.ReplaceAll(errors.Join(errs...).Error(), "\n", "\n  "))
 }
 
 var bytesRe = regexp.MustCompile(`(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)?\s*$`)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,31 @@ func TestLookbackAndDays(t *testing.T) {
 	}
 	if d := day("1970-01-02"); d != 1 {
 		t.Errorf("1970-01-02 = day %d, want 1", d)
+	}
+}
+
+// TestValidateProblemsByKey: every problem of a config is an *OptionError naming its config
+// key, in a fixed order (the scoring.fixed checks once ran in map order), never a Go field.
+func TestValidateProblemsByKey(t *testing.T) {
+	k := -3
+	cfg := &Config{Engine: "spark", Scoring: ScoringConfig{Method: "fixed", Bins: 3}, Clusters: ClustersConfig{K: &k}}
+	cfg.Input.Transactions = "tx.parquet"
+	cfg.Tiers.Cuts = []float64{0.5}
+	cfg.Migration.MaxDrop = -1
+	cfg.Normalize()
+	var ce *ConfigError
+	if err := cfg.Validate(); !errors.As(err, &ce) || !errors.Is(err, ErrConfig) {
+		t.Fatalf("Validate = %v, want a *ConfigError wrapping ErrConfig", err)
+	}
+	var fields []string
+	for _, p := range ce.Problems {
+		fields = append(fields, p.Field)
+	}
+	want := []string{"engine", "scoring.fixed.recency", "scoring.fixed.frequency", "scoring.fixed.monetary", "clusters.k", "tiers.cuts", "migration.max_drop"}
+	if !slices.Equal(fields, want) {
+		t.Errorf("fields %v, want %v", fields, want)
+	}
+	if got := ce.Problems[5].Error(); got != "tiers.cuts is [0.5], want 2 cuts, one fewer than the 3 ranked tiers" {
+		t.Errorf("tier problem %q", got)
 	}
 }

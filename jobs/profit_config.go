@@ -2,9 +2,7 @@ package jobs
 
 import (
 	"cmp"
-	"fmt"
 	"math"
-	"sort"
 
 	"github.com/rfmjob/rfm/analytics/profit"
 	"github.com/rfmjob/rfm/analytics/tier"
@@ -145,71 +143,4 @@ func (c *TiersConfig) config(scale int) tier.Config {
 		}
 	}
 	return cfg
-}
-
-// validate lists every problem of the profit and tier settings, config paths in the messages.
-func (c *Config) validateProfit() []error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	p := &c.Profit
-	if m := p.MarginRate; m != nil && (math.IsNaN(*m) || math.IsInf(*m, 0) || *m > 1) {
-		bad("profit.margin_rate is %v, want a number ≤ 1", *m)
-	}
-	if o := p.OrderCost; math.IsNaN(o) || math.IsInf(o, 0) || o < 0 {
-		bad("profit.order_cost is %v, want a number ≥ 0", o)
-	}
-	names := make([]string, 0, len(p.Rates))
-	for name := range p.Rates {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if r := p.Rates[name]; math.IsNaN(r) || math.IsInf(r, 0) || r < 0 {
-			bad("profit.rates.%s is %v, want a number ≥ 0", name, r)
-		}
-		if name == "" {
-			bad("profit.rates has an empty activity name")
-		}
-	}
-	if p.Activities.Path == "" && p.Activities.Columns != (ActivityColumns{}) {
-		bad("profit.activities.columns is set but profit.activities.path is empty")
-	}
-	cols := p.activityColumns()
-	seen := map[string]string{}
-	for _, rc := range [][2]string{{"customer_id", cols.CustomerID}, {"timestamp", cols.Timestamp}, {"activity", cols.Activity}, {"quantity", cols.Quantity}, {"cost", cols.Cost}} {
-		if rc[1] == "" {
-			continue
-		}
-		if other, dup := seen[rc[1]]; dup && p.Activities.Path != "" {
-			bad("profit.activities.columns: %s and %s both map column %q", other, rc[0], rc[1])
-		}
-		seen[rc[1]] = rc[0]
-	}
-	t := &c.Tiers
-	switch t.Method {
-	case "clusters":
-		if c.Clusters.Enabled != nil && !*c.Clusters.Enabled {
-			bad("tiers.method is clusters but clusters.enabled is false")
-		}
-	case "", "share", "cumulative":
-		if t.Thresholds != nil {
-			bad("tiers.thresholds is set but tiers.method is %q, not thresholds", cmp.Or(t.Method, "share"))
-		}
-	case "thresholds":
-		if t.Cuts != nil {
-			bad("tiers.cuts is set but tiers.method is thresholds")
-		}
-		for i, th := range t.Thresholds {
-			if math.IsNaN(th) || math.IsInf(th, 0) || math.Abs(th) > 9e15/math.Pow10(*c.Money.Scale) {
-				bad("tiers.thresholds[%d] is %v, want a finite amount", i, th)
-			}
-		}
-	}
-	if len(errs) == 0 {
-		// The tier package checks the rest (cut counts and order, names, basis), all at once.
-		if err := t.config(*c.Money.Scale).Validate(); err != nil {
-			bad("tiers: %v", err)
-		}
-	}
-	return errs
 }

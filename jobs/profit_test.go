@@ -389,7 +389,7 @@ func TestProfitRunErrors(t *testing.T) {
 		{"missing activity file", func(c *Config) { c.Profit.Activities.Path = filepath.Join(dir, "none-*.parquet") },
 			ErrInputMissing, []string{"profit.activities.path"}},
 		{"bad tier cuts", func(c *Config) { c.Tiers.Cuts = []float64{0.5} },
-			ErrConfig, []string{"tiers:", "1 ShareCuts for 3 ranked tiers, want 2"}},
+			ErrConfig, []string{"tiers.cuts is [0.5], want 2 cuts, one fewer than the 3 ranked tiers"}},
 		{"bad rate", func(c *Config) { c.Profit.Rates["order"] = -1 },
 			ErrConfig, []string{"profit.rates.order is -1"}},
 	} {

@@ -1,9 +1,7 @@
 package jobs
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/rfmjob/rfm/jobs/cadence"
@@ -55,38 +53,6 @@ func (s ScheduleConfig) Normalized(window string) ScheduleConfig {
 		s.RetryDelay = DefaultRetryDelay.String()
 	}
 	return s
-}
-
-// Validate reports every problem of a normalized schedule section at once.
-func (s ScheduleConfig) Validate() error {
-	var errs []error
-	loc, tzErr := time.LoadLocation(s.Timezone)
-	if tzErr != nil {
-		loc = time.UTC // the expression is still checked, and the zone reported once below
-	}
-	if strings.TrimSpace(s.Cron) == "" {
-		errs = append(errs, errors.New("schedule.cron is required, e.g. \"0 2 * * *\" for 02:00 every day"))
-	} else if _, err := s.cadence(loc); err != nil {
-		errs = append(errs, fmt.Errorf("schedule.cron: %w", err))
-	}
-	if tzErr != nil {
-		errs = append(errs, fmt.Errorf("schedule.timezone %q: %v", s.Timezone, tzErr))
-	}
-	switch s.CatchUp {
-	case "none", "latest", "all":
-	default:
-		errs = append(errs, fmt.Errorf("schedule.catch_up is %q, want none, latest or all", s.CatchUp))
-	}
-	if s.Retries != nil && *s.Retries < 0 {
-		errs = append(errs, fmt.Errorf("schedule.retries is %d, want ≥ 0", *s.Retries))
-	}
-	if d, err := time.ParseDuration(s.RetryDelay); err != nil || d <= 0 {
-		errs = append(errs, fmt.Errorf("schedule.retry_delay is %q, want a positive duration like 30s or 5m", s.RetryDelay))
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w:\n  %v", ErrConfig, strings.ReplaceAll(errors.Join(errs...).Error(), "\n", "\n  "))
 }
 
 // Cadence returns the cron cadence of a normalized schedule section.

@@ -33,31 +33,6 @@ type TrinoConfig struct {
 	RetryTimeout string `yaml:"retry_timeout"`
 }
 
-// Problems lists what is missing for engine: trino, for Validate to report with the rest.
-func (c TrinoConfig) Problems() []string {
-	var out []string
-	if _, err := c.Timeout(); err != nil {
-		out = append(out, err.Error())
-	}
-	catalog, _, table := c.Names()
-	if c.Server == "" {
-		out = append(out, "trino.server is required for engine trino")
-	}
-	if catalog == "" || table == "" {
-		out = append(out, "trino.catalog and trino.table (or trino.table as catalog.schema.table) are required for engine trino")
-	}
-	switch c.Results {
-	case "", "stream":
-	case "parquet":
-		if c.ResultsLocation == "" || c.ResultsLocalDir == "" {
-			out = append(out, "trino.results parquet needs trino.results_location and trino.results_local_dir")
-		}
-	default:
-		out = append(out, fmt.Sprintf("trino.results is %q, want stream or parquet", c.Results))
-	}
-	return out
-}
-
 // Names returns the catalog, schema and table, from Table when it is catalog.schema.table.
 func (c TrinoConfig) Names() (catalog, schema, table string) {
 	if parts := strings.Split(c.Table, "."); len(parts) == 3 {

@@ -1,10 +1,6 @@
 package jobs
 
 import (
-	"cmp"
-	"errors"
-	"fmt"
-
 	"github.com/rfmjob/rfm/analytics/cluster"
 	"github.com/rfmjob/rfm/analytics/clv"
 )
@@ -41,33 +37,6 @@ func (c *ClustersConfig) options(threads int) cluster.Options {
 	}
 	return cluster.Options{K: k, KMin: c.KMin, KMax: c.KMax, Restarts: c.Restarts, MaxIter: c.MaxIter, Seed: seed, Workers: threads,
 		FitSample: c.FitSample}
-}
-
-// clusterKeys are the config keys of the cluster.Options fields that options sets from them.
-var clusterKeys = map[string]string{"K": "k", "KMin": "k_min", "KMax": "k_max", "Restarts": "restarts",
-	"MaxIter": "max_iter", "FitSample": "fit_sample"}
-
-// optionErrors says each out-of-range option by its config key.
-func (c *ClustersConfig) optionErrors() []string {
-	err := c.options(1).Validate()
-	if err == nil {
-		return nil
-	}
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
-	var out []string
-	for _, err := range errs {
-		var oe *cluster.OptionError
-		if !errors.As(err, &oe) {
-			out = append(out, err.Error())
-			continue
-		}
-		key := "clusters." + cmp.Or(clusterKeys[oe.Field], oe.Field)
-		out = append(out, fmt.Sprintf("%s is %v, want %s", key, oe.Value, oe.Want))
-	}
-	return out
 }
 
 // CLVConfig configures predicted customer value: BG/NBD (or Pareto/NBD) purchases and
@@ -122,16 +91,3 @@ type MigrationConfig struct {
 }
 
 func (c MigrationConfig) protects() bool { return c.PeriodsBelow > 1 || c.MaxDrop > 0 }
-
-func (c MigrationConfig) validate() error {
-	var errs []error
-	switch c.MissingPrevious {
-	case "", "compute", "skip", "fail":
-	default:
-		errs = append(errs, fmt.Errorf("migration.missing_previous is %q, want compute, skip or fail", c.MissingPrevious))
-	}
-	if c.PeriodsBelow < 0 || c.MaxDrop < 0 {
-		errs = append(errs, fmt.Errorf("migration.periods_below and max_drop must be ≥ 0"))
-	}
-	return errors.Join(errs...)
-}

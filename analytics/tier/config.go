@@ -100,20 +100,20 @@ func (c Config) rankedTiers() int {
 	return len(c.Tiers)
 }
 
-// Validate reports every problem of c (after filling defaults) at once, each wrapping
-// ErrConfig; nil means c is usable.
+// Validate reports every problem of c (after filling defaults) at once, each an *OptionError
+// wrapping ErrConfig; nil means c is usable.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...))
+	bad := func(field string, value any, want string) {
+		errs = append(errs, &OptionError{Field: field, Value: value, Want: want})
 	}
 	seen := make(map[string]bool, len(c.Tiers))
 	for _, name := range c.Tiers {
 		if name == "" {
-			bad("a tier has an empty name")
+			bad("Tiers", c.Tiers, "names that are not empty")
 		} else if seen[name] {
-			bad("tier %q named twice", name)
+			bad("Tiers", c.Tiers, fmt.Sprintf("each name once (%q is named twice)", name))
 		}
 		seen[name] = true
 	}
@@ -124,34 +124,36 @@ func (c Config) Validate() error {
 		checkCuts(bad, "ProfitCuts", c.ProfitCuts, c.rankedTiers())
 	case MethodThresholds:
 		if len(c.Thresholds) != len(c.Tiers)-1 {
-			bad("%d Thresholds for %d tiers, want %d", len(c.Thresholds), len(c.Tiers), len(c.Tiers)-1)
+			bad("Thresholds", c.Thresholds, fmt.Sprintf("%d, one per tier but the last of %d", len(c.Tiers)-1, len(c.Tiers)))
 		}
 		for i := 1; i < len(c.Thresholds); i++ {
 			if c.Thresholds[i] >= c.Thresholds[i-1] {
-				bad("Thresholds %d then %d, want strictly decreasing", c.Thresholds[i-1], c.Thresholds[i])
+				bad("Thresholds", c.Thresholds, "strictly decreasing values")
+				break
 			}
 		}
 		if c.Basis != BasisProfit && c.Basis != BasisRevenue {
-			bad("Basis %q, want %q or %q", c.Basis, BasisProfit, BasisRevenue)
+			bad("Basis", c.Basis, fmt.Sprintf("%s or %s", BasisProfit, BasisRevenue))
 		}
 	default:
-		bad("Method %q, want %q, %q or %q", c.Method, MethodShare, MethodCumulative, MethodThresholds)
+		bad("Method", c.Method, fmt.Sprintf("%s, %s or %s", MethodShare, MethodCumulative, MethodThresholds))
 	}
 	if len(c.Tiers) == 0 || (c.hasLeadTier() && len(c.Tiers) < 2) {
-		bad("%d tiers leave no tier for profitable customers", len(c.Tiers))
+		bad("Tiers", c.Tiers, "a tier for profitable customers besides the last (unprofitable) one")
 	}
 	return errors.Join(errs...)
 }
 
-func checkCuts(bad func(string, ...any), name string, cuts []float64, ranked int) {
+// checkCuts checks the cuts ending each ranked tier but the last.
+func checkCuts(bad func(string, any, string), name string, cuts []float64, ranked int) {
 	if ranked >= 1 && len(cuts) != ranked-1 {
-		bad("%d %s for %d ranked tiers, want %d", len(cuts), name, ranked, ranked-1)
+		bad(name, cuts, fmt.Sprintf("%d cuts, one fewer than the %d ranked tiers", ranked-1, ranked))
 	}
 	for i, c := range cuts {
 		if math.IsNaN(c) || c <= 0 || c >= 1 || cutNum(c) == 0 || cutNum(c) >= cutDen {
-			bad("%s[%d] = %v outside (0, 1) to 6 decimals", name, i, c)
+			bad(name, cuts, fmt.Sprintf("shares in (0, 1) to 6 decimals (cut %d is %v)", i, c))
 		} else if i > 0 && cutNum(c) <= cutNum(cuts[i-1]) {
-			bad("%s %v then %v, want strictly increasing (to 6 decimals)", name, cuts[i-1], c)
+			bad(name, cuts, "strictly increasing shares (to 6 decimals)")
 		}
 	}
 }

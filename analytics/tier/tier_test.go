@@ -215,24 +215,26 @@ func TestSummaryWithoutProfit(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	tests := []struct {
-		name     string
-		cfg      Config
-		contains []string
+		name   string
+		cfg    Config
+		fields []string // the fields of the problems, in order
+		wants  []string // a part of each problem's Want
 	}{
-		{"default", Config{}, nil},
-		{"cumulative default", Config{Method: MethodCumulative}, nil},
-		{"unknown method", Config{Method: "magic"}, []string{`Method "magic"`}},
-		{"cuts for other tier count", Config{Tiers: []string{"A", "B", "C", "D", "E"}}, []string{"2 ShareCuts for 4 ranked tiers, want 3"}},
-		{"cuts out of range and order", Config{ShareCuts: []float64{0.3, 0.2}}, []string{"want strictly increasing"}},
-		{"cut of one", Config{Method: MethodCumulative, ProfitCuts: []float64{0.5, 1}}, []string{"ProfitCuts[1] = 1 outside (0, 1)"}},
+		{"default", Config{}, nil, nil},
+		{"cumulative default", Config{Method: MethodCumulative}, nil, nil},
+		{"unknown method", Config{Method: "magic"}, []string{"Method"}, []string{"share, cumulative or thresholds"}},
+		{"cuts for other tier count", Config{Tiers: []string{"A", "B", "C", "D", "E"}}, []string{"ShareCuts"}, []string{"3 cuts, one fewer than the 4 ranked tiers"}},
+		{"cuts out of order", Config{ShareCuts: []float64{0.3, 0.2}}, []string{"ShareCuts"}, []string{"strictly increasing"}},
+		{"cut of one", Config{Method: MethodCumulative, ProfitCuts: []float64{0.5, 1}}, []string{"ProfitCuts"}, []string{"cut 1 is 1"}},
 		{"every problem at once", Config{Tiers: []string{"x", "x", ""}, Method: MethodThresholds, Thresholds: []int64{5, 7, 1}, Basis: "margin"},
-			[]string{`tier "x" named twice`, "empty name", "3 Thresholds for 3 tiers, want 2", "5 then 7", `Basis "margin"`}},
-		{"lead needs a tier above", Config{Tiers: []string{"lead"}, ShareCuts: []float64{}}, []string{"no tier for profitable customers"}},
+			[]string{"Tiers", "Tiers", "Thresholds", "Thresholds", "Basis"},
+			[]string{`"x" is named twice`, "not empty", "2, one per tier but the last of 3", "strictly decreasing", "profit or revenue"}},
+		{"lead needs a tier above", Config{Tiers: []string{"lead"}, ShareCuts: []float64{}}, []string{"Tiers"}, []string{"a tier for profitable customers"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()
-			if len(tc.contains) == 0 {
+			if len(tc.fields) == 0 {
 				if err != nil {
 					t.Errorf("got %v, want nil", err)
 				}
@@ -241,10 +243,19 @@ func TestConfigValidate(t *testing.T) {
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("got %v, want ErrConfig", err)
 			}
-			for _, s := range tc.contains {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not mention %q", err, s)
+			var fields []string
+			for i, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var oe *OptionError
+				if !errors.As(e, &oe) {
+					t.Fatalf("%v is not an *OptionError", e)
 				}
+				fields = append(fields, oe.Field)
+				if i < len(tc.wants) && !strings.Contains(oe.Want, tc.wants[i]) {
+					t.Errorf("problem %d wants %q, want it to say %q", i, oe.Want, tc.wants[i])
+				}
+			}
+			if !slices.Equal(fields, tc.fields) {
+				t.Errorf("fields %v, want %v", fields, tc.fields)
 			}
 			tb, p, rec := fixture()
 			if _, aerr := Assign(tb, p, rec, tc.cfg); !errors.Is(aerr, ErrConfig) {

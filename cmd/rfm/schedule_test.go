@@ -197,7 +197,7 @@ func TestScheduleUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"no cron", []string{"--input", in}, "schedule.cron is required"},
+		{"no cron", []string{"--input", in}, "schedule.cron: required"},
 		{"bad catch-up", []string{"--input", in, "--cron", "0 2 * * *", "--catch-up", "some"}, "schedule.catch_up"},
 		{"bad cron", []string{"--input", in, "--cron", "0 2 * *"}, "schedule.cron"},
 		{"bad time zone", []string{"--input", in, "--cron", "0 2 * * *", "--timezone", "Mars/Olympus"}, "schedule.timezone"},

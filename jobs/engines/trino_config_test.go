@@ -1,7 +1,9 @@
 package engines
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,8 +33,19 @@ func TestTrinoConfig(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("TrinoOptions() = %+v, want %+v", got, tc.want)
 			}
-			if p := tc.cfg.Problems(); len(p) != tc.problems {
-				t.Errorf("Problems() = %q, want %d problems", p, tc.problems)
+			cfg := jobs.Config{Engine: "trino", Trino: tc.cfg}
+			cfg.Normalize()
+			var problems []string
+			var ce *jobs.ConfigError
+			if err := cfg.Validate(); errors.As(err, &ce) {
+				for _, p := range ce.Problems {
+					if strings.HasPrefix(p.Field, "trino.") {
+						problems = append(problems, p.Error())
+					}
+				}
+			}
+			if len(problems) != tc.problems {
+				t.Errorf("trino problems %q, want %d", problems, tc.problems)
 			}
 		})
 	}

@@ -272,14 +272,14 @@ func TestScheduleConfigValidate(t *testing.T) {
 			t.Errorf("error %q does not mention %s", err, s)
 		}
 	}
-	if err := (jobs.ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron is required") {
-		t.Errorf("empty cron: got %v, want 'schedule.cron is required'", err)
+	if err := (jobs.ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron: required") {
+		t.Errorf("empty cron: got %v, want 'schedule.cron: required'", err)
 	}
 	if err := (jobs.ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
 		t.Errorf("cadence day: got %v, want 'needs a cron expression'", err)
 	}
 	// The cron message says what is wrong with the expression, not just that it is wrong.
-	if err := (jobs.ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron: cadence "0 2 * *" is not day, week, month or a cron expression`) {
+	if err := (jobs.ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron is "0 2 * *", want a cron expression`) || !strings.Contains(err.Error(), "expected exactly 5 fields, found 4") {
 		t.Errorf("bad cron: got %v, want the expression and the parser's reason", err)
 	}
 	// A bad time zone is reported once, as the time zone's problem, not the expression's.
