@@ -8,6 +8,8 @@ import (
 
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // TestRunOnlineRetail runs the whole job on the real, messy UCI Online Retail exports: a
@@ -18,9 +20,14 @@ func TestRunOnlineRetail(t *testing.T) {
 	for _, tc := range []struct {
 		file, customer, order, price, asOf string
 		read, nullCustomers                int64
+		// From DuckDB 2.0.1 (Python), plain SQL over the raw file, not through either engine:
+		// count(DISTINCT id), count(*) and sum(round(Quantity * price, 2)) where the id is not
+		// null. 4,372 is also the customer count published for UCI #352.
+		customers, used int64
+		monetary        int64 // cents
 	}{
-		{"online_retail_uci352_2010-2011.parquet", "CustomerID", "InvoiceNo", "UnitPrice", "2011-12-09", 541909, 135080},
-		{"online_retail_II_sheet_2009-2010.parquet", "Customer ID", "Invoice", "Price", "2010-12-09", 525461, 107927},
+		{"online_retail_uci352_2010-2011.parquet", "CustomerID", "InvoiceNo", "UnitPrice", "2011-12-09", 541909, 135080, 4372, 406829, 830006581},
+		{"online_retail_II_sheet_2009-2010.parquet", "Customer ID", "Invoice", "Price", "2010-12-09", 525461, 107927, 4383, 417534, 834820856},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			order := tc.order
@@ -44,9 +51,23 @@ func TestRunOnlineRetail(t *testing.T) {
 			if r.Used+r.Rejected+r.AfterAsOf+r.BeforeWindow != r.Read {
 				t.Errorf("rows in %d != used %d + rejected %d + after %d + before %d", r.Read, r.Used, r.Rejected, r.AfterAsOf, r.BeforeWindow)
 			}
+			if r.Used != tc.used {
+				t.Errorf("%d rows used, want %d", r.Used, tc.used)
+			}
 			got := readCustomers(t, cfg.Output.Dir, tc.asOf)
-			if int64(len(got)) != m.Customers || m.Customers < 4000 {
-				t.Errorf("%d customer rows, manifest says %d; want over 4,000", len(got), m.Customers)
+			if int64(len(got)) != m.Customers || m.Customers != tc.customers {
+				t.Errorf("%d customer rows, manifest says %d; want %d", len(got), m.Customers, tc.customers)
+			}
+			c, err := outputs.ReadCustomers(store.TablePath(cfg.Output.Dir, outputs.TableCustomers, tc.asOf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var total int64
+			for _, x := range c.Monetary {
+				total += x
+			}
+			if total != tc.monetary || c.MoneyScale != 2 {
+				t.Errorf("net revenue %d at scale %d, want %d cents", total, c.MoneyScale, tc.monetary)
 			}
 			for id := range got {
 				if len(id) != 5 {

@@ -32,31 +32,38 @@ func TestExitCodes(t *testing.T) {
 		name   string
 		args   []string
 		code   int
-		stderr string // a substring the user must see
+		stderr string // a substring the user must see; "" for none: stderr must be empty
+		stdout string // a substring of stdout, when set
 	}{
-		{"no command", nil, jobs.ExitUsage, "Usage: rfm"},
-		{"help", []string{"--help"}, jobs.ExitOK, "Exit codes"},
-		{"unknown command", []string{"frobnicate"}, jobs.ExitUsage, `unknown command "frobnicate"`},
-		{"run help documents exit codes", []string{"run", "--help"}, jobs.ExitOK, "75   locked"},
-		{"run without as-of", []string{"run", "--input", in}, jobs.ExitUsage, "--as-of is required"},
-		{"bad date", []string{"run", "--input", in, "--as-of", "2024-13-01", "--out", out}, jobs.ExitUsage, "not YYYY-MM-DD"},
-		{"bad engine", []string{"run", "--input", in, "--as-of", "2023-02-01", "--engine", "spark"}, jobs.ExitUsage, `engine is "spark"`},
-		{"input missing", []string{"run", "--input", filepath.Join(dir, "none-*.parquet"), "--as-of", "2023-02-01", "--out", out}, jobs.ExitInputMissing, "input missing"},
-		{"bad column", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out}, jobs.ExitFailure, "Revenue"},
-		{"ok", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out, "-q"}, jobs.ExitOK, ""},
-		{"version", []string{"version"}, jobs.ExitOK, ""},
+		{"no command", nil, jobs.ExitUsage, "Usage: rfm", ""},
+		{"help", []string{"--help"}, jobs.ExitOK, "Exit codes", ""},
+		{"unknown command", []string{"frobnicate"}, jobs.ExitUsage, `unknown command "frobnicate"`, ""},
+		{"run help documents exit codes", []string{"run", "--help"}, jobs.ExitOK, "75   locked", ""},
+		{"run without as-of", []string{"run", "--input", in}, jobs.ExitUsage, "--as-of is required", ""},
+		{"bad date", []string{"run", "--input", in, "--as-of", "2024-13-01", "--out", out}, jobs.ExitUsage, "not YYYY-MM-DD", ""},
+		{"bad engine", []string{"run", "--input", in, "--as-of", "2023-02-01", "--engine", "spark"}, jobs.ExitUsage, `engine is "spark"`, ""},
+		{"input missing", []string{"run", "--input", filepath.Join(dir, "none-*.parquet"), "--as-of", "2023-02-01", "--out", out}, jobs.ExitInputMissing, "input missing", ""},
+		{"bad column", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out}, jobs.ExitFailure, "Revenue", ""},
+		{"ok", []string{"run", "--input", in, "--as-of", "2023-02-01", "--out", out, "-q"}, jobs.ExitOK, "", ""},
+		{"version", []string{"version"}, jobs.ExitOK, "", "rfm " + jobs.Version() + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := []string{}
 			if tc.name == "bad column" {
 				vars = []string{"RFM_INPUT_COLUMNS_AMOUNT=Revenue"}
 			}
-			code, _, stderr := cli(t, vars, tc.args...)
+			code, stdout, stderr := cli(t, vars, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tc.code, stderr)
 			}
-			if !strings.Contains(stderr, tc.stderr) {
+			switch {
+			case tc.stderr == "" && stderr != "":
+				t.Errorf("stderr %q, want none", stderr)
+			case !strings.Contains(stderr, tc.stderr):
 				t.Errorf("stderr does not mention %q:\n%s", tc.stderr, stderr)
+			}
+			if tc.stdout != "" && stdout != tc.stdout {
+				t.Errorf("stdout %q, want %q", stdout, tc.stdout)
 			}
 		})
 	}

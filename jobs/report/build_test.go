@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
 // coreCharts are drawn from the RFM and Pareto outputs and the manifest; optionalCharts need the
@@ -60,6 +62,29 @@ func TestBuild(t *testing.T) {
 			for _, f := range tc.figures {
 				if !strings.Contains(page, `<div class="label">`+f+`</div>`) {
 					t.Errorf("key figure %q missing", f)
+				}
+			}
+			// The values, from the fixture's files summed here: the customer count, revenue
+			// and profit (sums of the DECIMAL columns), and the Pareto figures.
+			cust, err := pq.ReadTable(filepath.Join(dir, "customers", "as_of="+fx.date, "data.parquet"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sumOf := func(name string) float64 {
+				c, _ := cust.Col(name)
+				var total int64
+				for _, x := range c.Ints {
+					total += x
+				}
+				return float64(total) / 100
+			}
+			want := map[string]string{"Customers": "500", "Revenue": money(sumOf("monetary"))}
+			if tc.optional {
+				want["Profit"] = money(sumOf("profit"))
+			}
+			for label, value := range want {
+				if !strings.Contains(page, `<div class="label">`+label+`</div><div class="value">`+value+`</div>`) {
+					t.Errorf("key figure %s: the page does not show %s", label, value)
 				}
 			}
 			entries, _ := os.ReadDir(filepath.Dir(path))
