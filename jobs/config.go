@@ -171,7 +171,7 @@ func LoadConfig(path string, env []string) (*Config, error) {
 }
 
 // envIgnored are RFM_ variables read elsewhere (by the command line), not config keys.
-var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true}
+var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true, "RFM_TEST_PAUSE_BEFORE_COMMIT": true}
 
 // EnvKeys lists every environment variable the config understands, for --help.
 func EnvKeys() []string { return yamlconf.EnvKeys(&Config{}, "RFM") }

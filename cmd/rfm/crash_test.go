@@ -50,6 +50,7 @@ func buildRFM(t *testing.T) string {
 func TestCrashSafety(t *testing.T) {
 	bin := buildRFM(t)
 	t.Run("kill", func(t *testing.T) { crashKill(t, bin) })
+	t.Run("kill at the commit", func(t *testing.T) { crashKillAtCommit(t, bin) })
 	t.Run("write failures", func(t *testing.T) { crashWriteFailures(t, bin) })
 }
 
@@ -257,9 +258,9 @@ func crashKill(t *testing.T, bin string) {
 		args  []string
 		kills int
 	}{
-		{"run native", []string{"run", "--as-of", "2024-12-31", "--engine", "native"}, 20},
-		{"run duckdb", []string{"run", "--as-of", "2024-12-31", "--engine", "duckdb"}, 8},
-		{"backfill", []string{"backfill", "--from", "2024-12-29", "--to", "2024-12-31", "--parallel", "2", "--rerun", "all", "-q"}, 8},
+		{"run native", []string{"run", "--as-of", "2024-12-31", "--engine", "native"}, 50},
+		{"run duckdb", []string{"run", "--as-of", "2024-12-31", "--engine", "duckdb"}, 20},
+		{"backfill", []string{"backfill", "--from", "2024-12-29", "--to", "2024-12-31", "--parallel", "2", "--rerun", "all", "-q"}, 32},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			refOut, out := t.TempDir(), t.TempDir()
@@ -279,6 +280,49 @@ func crashKill(t *testing.T, bin string) {
 			t.Logf("%d kills (run takes %v; %d finished before the kill), %d staging directories left by killed runs",
 				tc.kills, full.Round(time.Millisecond), finished, len(staged))
 		})
+	}
+}
+
+// crashKillAtCommit kills runs at the commit point (every output staged, the report among them,
+// nothing published: the pause hook), alternately into an empty directory and over a committed
+// date: never a manifest without its outputs, nothing published from the killed run, no
+// temporary file in a published folder, and the next run completes.
+func crashKillAtCommit(t *testing.T, bin string) {
+	in := crashData(t, bin, 1000, 10_000)
+	out := t.TempDir()
+	args := []string{"run", "--as-of", "2024-12-31", "--input", in, "--out", out}
+	for i := range 6 {
+		before := snapshot(t, out)
+		marker := filepath.Join(t.TempDir(), "paused")
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "RFM_TEST_PAUSE_BEFORE_COMMIT="+marker)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if _, err := os.Stat(marker); err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if _, err := os.Stat(marker); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("kill %d: the run never reached the commit point", i)
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		after := snapshot(t, out)
+		if len(after) != len(before) {
+			t.Errorf("kill %d at the commit point: %d published tables, %d before", i, len(after), len(before))
+		}
+		sameAs(t, fmt.Sprintf("kill %d at the commit point", i), after, before)
+		if i%2 == 1 {
+			runOK(t, bin, args...) // commit the date, so the next kill is over a committed one
+			if _, err := store.Complete(out, "2024-12-31"); err != nil {
+				t.Errorf("after the run following kill %d: %v", i, err)
+			}
+		}
 	}
 }
 
@@ -365,6 +409,62 @@ func crashWriteFailures(t *testing.T, bin string) {
 		intact(t, out, ref, manifest)
 		os.Remove(filepath.Join(mnt, "fill"))
 		runOK(t, bin, args(out)...)
+	})
+	t.Run("full tmpfs at the report", func(t *testing.T) {
+		// The reproduction: room for the tables but not for the page. The run must fail
+		// (the page is part of the commit, never a warning), change nothing, and a backfill over
+		// the date once space is back must run it, not skip it.
+		mnt := openDir(t)
+		if os.Geteuid() != 0 || exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).Run() != nil {
+			t.Log("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the kill-at-commit test covers the window")
+			return
+		}
+		defer exec.Command("umount", mnt).Run()
+		out := filepath.Join(mnt, "out")
+		ref, manifest := committed(t, out)
+		m, err := store.ReadManifest(out, "2024-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := m.Output(store.ReportTable)
+		var tables int64
+		for _, o := range m.Outputs {
+			if o.Table != store.ReportTable {
+				tables += o.Bytes + 4096 // tmpfs counts whole pages
+			}
+		}
+		// Leave room for the staged tables and half the page.
+		room := tables + page.Bytes/2
+		fill, _ := os.Create(filepath.Join(mnt, "fill"))
+		for {
+			var st syscall.Statfs_t
+			syscall.Statfs(mnt, &st)
+			free := int64(st.Bavail) * st.Bsize
+			if free <= room {
+				break
+			}
+			if _, err := fill.Write(make([]byte, min(free-room, 64<<10))); err != nil {
+				break
+			}
+		}
+		fill.Close()
+		code, stderr := failRun(t, "true", nil, bin, args(out)...)
+		if code != jobs.ExitFailure || !strings.Contains(stderr, "report") || !strings.Contains(stderr, "no space left on device") {
+			t.Errorf("exit code %d, stderr %q: want %d, the report and \"no space left on device\"", code, stderr, jobs.ExitFailure)
+		}
+		t.Logf("exit code %d: %s", code, strings.TrimSpace(stderr))
+		intact(t, out, ref, manifest)
+		os.Remove(filepath.Join(mnt, "fill"))
+		// A page lost another way (deleted) makes the date incomplete: backfill runs it again.
+		os.Remove(store.ReportPath(out, "2024-12-31"))
+		bf := exec.Command(bin, "backfill", "--from", "2024-12-31", "--to", "2024-12-31", "--input", in, "--out", out)
+		text, err := bf.CombinedOutput()
+		if err != nil || !strings.Contains(string(text), "1 committed, 0 failed, 0 skipped") {
+			t.Errorf("backfill over a date without its page: %v\n%s; want it run (1 committed)", err, text)
+		}
+		if _, err := store.Complete(out, "2024-12-31"); err != nil {
+			t.Errorf("after the backfill: %v", err)
+		}
 	})
 	t.Run("read-only output directory", func(t *testing.T) {
 		out := openDir(t)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/engines"
@@ -84,6 +86,7 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 			fmt.Fprintf(e.stderr, "  %-10s %6.2fs\n", name, seconds)
 		}
 	}
+	opts.BeforeCommit = pauseBeforeCommit(e)
 	m, err := jobs.Run(ctx, cfg, asOf, opts)
 	if err != nil {
 		return err
@@ -108,4 +111,19 @@ func printSummary(e *env, outDir string, m *store.Manifest) {
 	for _, o := range m.Outputs {
 		fmt.Fprintf(e.stdout, "  %-10s %8d rows  %s\n", o.Table, o.Rows, o.Path)
 	}
+}
+
+// pauseBeforeCommit is the crash tests' hook: with RFM_TEST_PAUSE_BEFORE_COMMIT=FILE set, a run
+// creates FILE once every output (the report included) is staged and nothing is published yet,
+// then waits a minute, so a test can SIGKILL it at exactly that point. Unset, it does nothing.
+func pauseBeforeCommit(e *env) func() {
+	for _, kv := range e.vars {
+		if path, ok := strings.CutPrefix(kv, "RFM_TEST_PAUSE_BEFORE_COMMIT="); ok && path != "" {
+			return func() {
+				os.WriteFile(path, nil, 0o644)
+				time.Sleep(time.Minute)
+			}
+		}
+	}
+	return nil
 }
