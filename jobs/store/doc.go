@@ -15,13 +15,18 @@
 // # Commit protocol
 //
 // A run takes the date's lock, writes every output (tables and report) into its own staging
-// directory, fsyncs each file, then publishes each with one rename(2) over its published name and
-// writes the manifest last, listing every output with its size and XXH3-64 hash. What a reader
-// may assume at every point:
+// directory and fsyncs each file. Only then does it touch the published date: it moves the
+// date's manifest (if any) into its staging directory, publishes each file with one rename(2)
+// over its published name, and writes the new manifest last, listing every output with its size
+// and XXH3-64 hash. What a reader may assume at every point:
 //
-//   - before the manifest is renamed into place, each published file is either the previous
-//     run's or this run's, whole: never a partial file (rename is atomic; files are fsynced
-//     first);
+//   - until the commit starts, the previous commit of the date is untouched: a run that fails
+//     or is killed while computing or staging (a full disk, a report that cannot be written)
+//     changes nothing;
+//   - during the commit the date has no manifest, and each published file is either the
+//     previous run's or this run's, whole: never a partial file (rename is atomic; files are
+//     fsynced first). A run killed here leaves the date uncommitted, never a manifest beside
+//     files it does not describe; plans and the scheduler run such a date again;
 //   - after it, the manifest names exactly the files of this run, with their sizes and hashes;
 //   - a killed run leaves its staging directory, which the next run removes, and no temporary
 //     file anywhere else: every file in flight lives under DIR/.staging;

@@ -77,10 +77,13 @@ func (s *Staging) Outputs() ([]Output, error) {
 	return out, nil
 }
 
-// Commit publishes every staged file, then the manifest, whose Outputs it fills. Each file
-// replaces the previous one of the date with one rename(2), so a reader sees the old file or the
-// new one, never a partial one. Outputs the previous manifest listed that this run no longer
-// writes are removed. The manifest, published last, is the commit point of the date.
+// Commit publishes every staged file, then the manifest, whose Outputs it fills. The date's
+// previous manifest is first moved into the staging area: while files are replaced the date is
+// not committed, so no manifest ever describes files that are not its own (a run killed or
+// failing here leaves the date uncommitted, and plans run it again). Each file replaces the
+// previous one with one rename(2), so a reader sees the old file or the new one, never a
+// partial one. Outputs the previous manifest listed that this run no longer writes are removed.
+// The manifest, published last, is the commit point of the date.
 func (s *Staging) Commit(m *Manifest) error {
 	outs, err := s.Outputs()
 	if err != nil {
@@ -88,6 +91,13 @@ func (s *Staging) Commit(m *Manifest) error {
 	}
 	m.Outputs = outs
 	prev, _ := ReadManifest(s.outDir, s.date)
+	if prev != nil {
+		current := ManifestPath(s.outDir, s.date)
+		if err := os.Rename(current, filepath.Join(s.dir, "previous-"+manifestFile)); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		syncDir(filepath.Dir(current))
+	}
 	for _, f := range s.files {
 		if err := s.publish(f); err != nil {
 			return fmt.Errorf("commit: %w", err)
