@@ -14,6 +14,7 @@ import (
 	"github.com/rfmjob/rfm/analytics/pareto"
 	"github.com/rfmjob/rfm/analytics/rfm"
 	"github.com/rfmjob/rfm/analytics/tier"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/outputs"
 )
@@ -21,7 +22,7 @@ import (
 // analysis turns one date's features into its outputs.Date. It depends only on the
 // configuration, the features and, for migration, the previous date of the series.
 type analysis struct {
-	cfg     *Config
+	cfg     *config.Config
 	asOfDay int32
 	prevDay int32 // feature.NoDate without a previous date
 	eng     engine.Engine
@@ -66,7 +67,7 @@ func (a *analysis) analyze(ctx context.Context, res *engine.Result) (*outputs.Da
 // base scores the customers and analyzes the concentration of value.
 func (a *analysis) base(ctx context.Context, res *engine.Result) (*outputs.Date, error) {
 	t := res.Features
-	scores, err := rfm.Score(t, a.asOfDay, a.cfg.scoringConfig())
+	scores, err := rfm.Score(t, a.asOfDay, a.cfg.RFM())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
@@ -112,7 +113,7 @@ func (a *analysis) tiers(ctx context.Context, d *outputs.Date) (profitNotes, clu
 		if cl == nil || cl.Result == nil {
 			notes = append(notes, "tiers: method clusters needs clusters; the share method was used")
 		} else {
-			tr, err := tier.FromGroups(t, pv.Result, t.RecencyDays(a.asOfDay), cl.Labels, cl.Result.Names, a.cfg.Tiers.config(t.MoneyScale))
+			tr, err := tier.FromGroups(t, pv.Result, t.RecencyDays(a.asOfDay), cl.Labels, cl.Result.Names, a.cfg.Tiers.Analytics(t.MoneyScale))
 			if err != nil {
 				return nil, nil, fmt.Errorf("%w: tiers: %w", ErrConfig, err)
 			}
@@ -126,7 +127,7 @@ func (a *analysis) tiers(ctx context.Context, d *outputs.Date) (profitNotes, clu
 // the run: the view says so in the manifest and leaves the columns null.
 func (a *analysis) clusters(t *feature.Table, profit []float64) (*outputs.Clusters, []string, error) {
 	cfg := &a.cfg.Clusters
-	if !cfg.enabled() {
+	if !cfg.On() {
 		return nil, nil, nil
 	}
 	feats, rows, err := cluster.FeaturesFrom(t, a.asOfDay, profit)
@@ -137,7 +138,7 @@ func (a *analysis) clusters(t *feature.Table, profit []float64) (*outputs.Cluste
 	if len(rows) == 0 {
 		err = fmt.Errorf("%w: no customer has a purchase", cluster.ErrTooFewPoints)
 	} else {
-		res, err = cluster.Cluster(feats, cluster.FeatureMonetary, cfg.options(a.cfg.Limits.Threads))
+		res, err = cluster.Cluster(feats, cluster.FeatureMonetary, cfg.Analytics(a.cfg.Limits.Threads))
 	}
 	switch {
 	case err == nil:
@@ -165,10 +166,10 @@ func errorsIs(err error, targets ...error) bool {
 // cannot be fitted to (no repeat buyers) drops the view's columns with a warning, never the run.
 func (a *analysis) clv(t *feature.Table, d *outputs.Date) (*outputs.CLV, []string, error) {
 	cfg := &a.cfg.CLV
-	if !cfg.enabled() {
+	if !cfg.On() {
 		return nil, nil, nil
 	}
-	res, err := clv.Analyze(t, a.asOfDay, cfg.config())
+	res, err := clv.Analyze(t, a.asOfDay, cfg.Analytics())
 	var notes []string
 	switch {
 	case err == nil:

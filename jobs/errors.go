@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -11,7 +12,7 @@ import (
 // and whether a retry may help; cmd/rfm, backfills and the scheduler all use it.
 var (
 	// ErrConfig: the configuration or command line is invalid. Fix it; retrying will not help.
-	ErrConfig = errors.New("invalid configuration")
+	ErrConfig = config.ErrConfig
 	// ErrInputMissing: no input file matched. May resolve itself when upstream delivers.
 	ErrInputMissing = errors.New("input missing")
 	// ErrInput: the input is unusable (schema, corrupt file, too many rejected rows).

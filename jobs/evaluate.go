@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rfmjob/rfm/analytics/clv"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/outputs"
 )
@@ -29,7 +30,7 @@ type Evaluation struct {
 // holdout (calibrationEnd, holdoutEnd], and compares them with the model's conditional
 // expectations, in total and by calibration frequency x (0 … 6, 7+). The comparison is
 // published as DIR/clv_holdout/as_of=<calibrationEnd>/data.parquet.
-func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd string, eng engine.Engine) (*Evaluation, error) {
+func Evaluate(ctx context.Context, cfg *config.Config, calibrationEnd, holdoutEnd string, eng engine.Engine) (*Evaluation, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 	if eng, err = engineFor(cfg, eng); err != nil {
 		return nil, err
 	}
-	req := cfg.request(files, calDay)
+	req := cfg.Request(files, calDay)
 	cal, err := aggregate(ctx, eng, req)
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func Evaluate(ctx context.Context, cfg *Config, calibrationEnd, holdoutEnd strin
 		return nil, err
 	}
 
-	ccfg := cfg.CLV.config()
+	ccfg := cfg.CLV.Analytics()
 	fit, err := clv.Analyze(cal.Features, calDay, ccfg)
 	if fit == nil {
 		return nil, fmt.Errorf("clv: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/analytics/clv"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
@@ -79,9 +80,9 @@ func TestEvaluateCDNOW(t *testing.T) {
 	for _, eng := range []string{"native", "duckdb"} {
 		t.Run(eng, func(t *testing.T) {
 			noOrder := ""
-			cfg := &Config{Engine: eng}
+			cfg := &config.Config{Engine: eng}
 			cfg.Input.Transactions = in
-			cfg.Input.Columns = ColumnsConfig{CustomerID: "customer_id", OrderID: &noOrder, Timestamp: "date", Amount: "dollars"}
+			cfg.Input.Columns = config.ColumnsConfig{CustomerID: "customer_id", OrderID: &noOrder, Timestamp: "date", Amount: "dollars"}
 			// The paper counts every transaction; CDNOW has $0 ones (8 customers have nothing else).
 			cfg.Input.ZeroNetIsPurchase = true
 			cfg.Output.Dir = t.TempDir()
@@ -140,7 +141,7 @@ func TestEvaluateCDNOW(t *testing.T) {
 // TestEvaluateErrorKinds: Evaluate classifies the engine's errors as Run does: cancelled is
 // ErrInterrupted, a bad input is ErrInput still wrapping the engine's own error.
 func TestEvaluateErrorKinds(t *testing.T) {
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = cdnowParquet(t)
 	cfg.Output.Dir = t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -85,7 +86,7 @@ func TestGoldenOutputs(t *testing.T) {
 	in := generatedInput(t, gen.Options{Customers: 120, Transactions: 2500, Seed: 5, BadRowShare: 0.004, Days: 400})
 	for _, eng := range []string{"native", "duckdb"} {
 		t.Run(eng, func(t *testing.T) {
-			cfg := &Config{Engine: eng}
+			cfg := &config.Config{Engine: eng}
 			cfg.Input.Transactions = in
 			cfg.Output.Dir = filepath.Join(dir, "out-"+eng)
 			m, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{})

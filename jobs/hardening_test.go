@@ -29,6 +29,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/engine/native"
@@ -350,7 +351,7 @@ func displayID(id string) string {
 }
 
 // runBounded runs the job with a deadline; a run that does not return well after it is a hang.
-func runBounded(t testing.TB, cfg *Config, asOf string, limit time.Duration) (*store.Manifest, error) {
+func runBounded(t testing.TB, cfg *config.Config, asOf string, limit time.Duration) (*store.Manifest, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
@@ -375,8 +376,8 @@ func runBounded(t testing.TB, cfg *Config, asOf string, limit time.Duration) (*s
 func off() *bool { b := false; return &b }
 
 // corpusConfig is the configuration of one case on one engine.
-func corpusConfig(c malformedCase, in, out, eng string) *Config {
-	cfg := &Config{Engine: eng}
+func corpusConfig(c malformedCase, in, out, eng string) *config.Config {
+	cfg := &config.Config{Engine: eng}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	cfg.Quality.MaxRejectedShare = c.MaxRejectedShare

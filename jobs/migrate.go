@@ -9,6 +9,7 @@ import (
 
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/analytics/migration"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -40,7 +41,7 @@ func (a *analysis) migration(ctx context.Context, d *outputs.Date) (*outputs.Mig
 		ladder = migration.Ladder(tr.Tiers)
 		cur.Tier, cur.Revenue, cur.Profit = tierNames(tr.Tiers, tr.Tier), pv.Result.Revenue, pv.Result.Profit
 		prevPeriod.Tier, prevPeriod.Profit = prev.Tier, prev.Profit
-		if cfg.protects() {
+		if cfg.Protects() {
 			if v.Held, err = protect(cfg, ladder, prev, cur, tr.Reason); err != nil {
 				return nil, nil, err
 			}
@@ -110,7 +111,7 @@ func (a *analysis) previous(ctx context.Context, prevDate string) (*outputs.Cust
 func (a *analysis) computePrevious(ctx context.Context) (*outputs.Customers, error) {
 	pa := &analysis{cfg: a.cfg, asOfDay: a.prevDay, prevDay: feature.NoDate, eng: a.eng, files: a.files, logger: a.logger,
 		lap: func(ctx context.Context, _ string) error { return ctx.Err() }}
-	res, err := aggregate(ctx, a.eng, a.cfg.request(a.files, a.prevDay))
+	res, err := aggregate(ctx, a.eng, a.cfg.Request(a.files, a.prevDay))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func (a *analysis) computePrevious(ctx context.Context) (*outputs.Customers, err
 	}
 	t := d.Features
 	c := &outputs.Customers{CustomerID: t.CustomerID, Segment: d.Scores.Segment, Monetary: t.Monetary, MoneyScale: t.MoneyScale}
-	if !a.cfg.Profit.enabled() {
+	if !a.cfg.Profit.On() {
 		return c, nil
 	}
 	// The clusters are computed only when the tiers come from them.
@@ -138,7 +139,7 @@ func (a *analysis) computePrevious(ctx context.Context) (*outputs.Customers, err
 
 // protect applies the grace rules: each customer's held tier, and the reason with why
 // protection applied where it did.
-func protect(cfg MigrationConfig, ladder migration.Ladder, prev *outputs.Customers, cur *migration.Period, earnedReason []string) (*outputs.Held, error) {
+func protect(cfg config.MigrationConfig, ladder migration.Ladder, prev *outputs.Customers, cur *migration.Period, earnedReason []string) (*outputs.Held, error) {
 	rows := migration.Align(prev.CustomerID, cur.CustomerID)
 	held := make([]string, len(rows))
 	below := make([]int32, len(rows))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
@@ -168,15 +169,15 @@ func TestTiersFromClusters(t *testing.T) {
 func TestMigrationMissingPrevious(t *testing.T) {
 	in := generatedInput(t, gen.Options{Customers: 300, Transactions: 6000, Seed: 5, Days: 365})
 	const prev, cur = "2023-06-30", "2023-12-31"
-	config := func(missing string) *Config {
+	configWith := func(missing string) *config.Config {
 		cfg := demoConfig(t, in, t.TempDir())
 		cfg.Migration.MissingPrevious = missing
 		return cfg
 	}
-	run := func(cfg *Config) (*store.Manifest, error) {
+	run := func(cfg *config.Config) (*store.Manifest, error) {
 		return Run(context.Background(), cfg, cur, RunOptions{Previous: prev})
 	}
-	migrationRows := func(cfg *Config) []migrationRow {
+	migrationRows := func(cfg *config.Config) []migrationRow {
 		t.Helper()
 		rows, err := parquet.ReadFile[migrationRow](filepath.Join(store.PartitionDir(cfg.Output.Dir, outputs.TableMigration, cur), store.DataFile))
 		if err != nil {
@@ -185,7 +186,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		return rows
 	}
 
-	ref := config("")
+	ref := configWith("")
 	if _, err := Run(context.Background(), ref, prev, RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 	}
 	want := migrationRows(ref)
 
-	compute := config("compute")
+	compute := configWith("compute")
 	if _, err := run(compute); err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("compute: committed dates %v, want only %s", got, cur)
 	}
 
-	skip := config("skip")
+	skip := configWith("skip")
 	m, err := run(skip)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +218,7 @@ func TestMigrationMissingPrevious(t *testing.T) {
 		t.Errorf("skip: the migration table was written (stat: %v)", err)
 	}
 
-	fail := config("fail")
+	fail := configWith("fail")
 	if _, err := run(fail); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "has no committed output") {
 		t.Errorf("fail: got %v, want ErrInput saying the previous date has no committed output", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/rfmjob/rfm/analytics/profit"
 	"github.com/rfmjob/rfm/analytics/quality"
 	"github.com/rfmjob/rfm/analytics/tier"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -22,7 +23,7 @@ import (
 // off, and the manifest's notes.
 func (a *analysis) profit(ctx context.Context, t *feature.Table) (*outputs.Profit, []string, error) {
 	cfg := &a.cfg.Profit
-	if !cfg.enabled() {
+	if !cfg.On() {
 		return nil, nil, nil
 	}
 	v := &outputs.Profit{PerCustomer: cfg.CustomerCostToServe == nil || *cfg.CustomerCostToServe}
@@ -36,7 +37,7 @@ func (a *analysis) profit(ctx context.Context, t *feature.Table) (*outputs.Profi
 		in.Activities, v.Quantity = activityInputs(acts, cfg)
 		notes = append(notes, activitySummary(acts.Counts))
 	}
-	pcfg := cfg.config(t.MoneyScale)
+	pcfg := cfg.Analytics(t.MoneyScale)
 	p, err := profit.Compute(in, pcfg)
 	switch {
 	case errors.Is(err, profit.ErrUnknownActivity), errors.Is(err, profit.ErrConfig):
@@ -68,7 +69,7 @@ func (a *analysis) profit(ctx context.Context, t *feature.Table) (*outputs.Profi
 	case profit.COGSNone:
 		notes = append(notes, "profit: no cost column and no profit.margin_rate; cost of goods is 0 and gross margin equals revenue")
 	}
-	if v.Tiers, err = tier.Assign(t, p, t.RecencyDays(a.asOfDay), a.cfg.Tiers.config(t.MoneyScale)); err != nil {
+	if v.Tiers, err = tier.Assign(t, p, t.RecencyDays(a.asOfDay), a.cfg.Tiers.Analytics(t.MoneyScale)); err != nil {
 		if errors.Is(err, tier.ErrConfig) {
 			return nil, nil, fmt.Errorf("%w: tiers: %w", ErrConfig, err)
 		}
@@ -86,7 +87,7 @@ func (a *analysis) activities(ctx context.Context, t *feature.Table) (*native.Ac
 		return nil, fmt.Errorf("%w: profit.activities.path: %w", ErrInputMissing, err)
 	}
 	loc, _ := a.cfg.Location()
-	cols := cfg.activityColumns()
+	cols := cfg.ActivityColumns()
 	req := native.ActivityRequest{
 		Files:   files,
 		Columns: native.ActivityColumns{CustomerID: cols.CustomerID, Timestamp: cols.Timestamp, Activity: cols.Activity, Quantity: cols.Quantity, Cost: cols.Cost},
@@ -121,7 +122,7 @@ func activitySummary(c native.ActivityCounts) string {
 // activityInputs turns the activity sums into profit.Activity records and the quantities in
 // units. An activity without a rate whose every row carries a direct cost is costed by that
 // cost alone; one with a rate by quantity × rate plus any direct cost.
-func activityInputs(acts *native.ActivityTotals, cfg *ProfitConfig) ([]profit.Activity, [][]float64) {
+func activityInputs(acts *native.ActivityTotals, cfg *config.ProfitConfig) ([]profit.Activity, [][]float64) {
 	var out []profit.Activity
 	var qty [][]float64
 	for a, name := range acts.Names {

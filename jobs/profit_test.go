@@ -14,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine/input/inputtest"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -98,8 +99,8 @@ func profitFixture(t *testing.T) (tx, acts string) {
 
 // profitConfig is the fixture's configuration: the rates above, tier cuts at 34% and 67% of the
 // three profitable customers (⌊0.34·3⌋ = 1 platinum, ⌊0.67·3⌋ = 2: 1 gold, 1 iron).
-func profitConfig(engine, tx, acts, out string) *Config {
-	cfg := &Config{Engine: engine}
+func profitConfig(engine, tx, acts, out string) *config.Config {
+	cfg := &config.Config{Engine: engine}
 	cfg.Input.Transactions = tx
 	cfg.Input.Columns.Cost = "cost"
 	cfg.Output.Dir = out
@@ -374,23 +375,23 @@ func TestProfitRunErrors(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name   string
-		edit   func(*Config)
+		edit   func(*config.Config)
 		target error
 		want   []string
 	}{
-		{"unknown activities listed", func(c *Config) { delete(c.Profit.Rates, "return"); delete(c.Profit.Rates, "support_contact") },
+		{"unknown activities listed", func(c *config.Config) { delete(c.Profit.Rates, "return"); delete(c.Profit.Rates, "support_contact") },
 			ErrConfig, []string{`"return", "support_contact"`, "profit.ignore_unknown_activities"}},
-		{"rejected rows over the limit", func(c *Config) { s := 0.1; c.Quality.MaxRejectedShare = &s },
+		{"rejected rows over the limit", func(c *config.Config) { s := 0.1; c.Quality.MaxRejectedShare = &s },
 			ErrInput, []string{"3 of 20 rows rejected", "null_activity: 1, null_customer_id: 1, null_timestamp: 1", "activities.parquet row 16: null_customer_id"}},
-		{"quantity of the wrong type", func(c *Config) { c.Profit.Activities.Path = badType; c.Profit.Activities.Columns.Cost = "" },
+		{"quantity of the wrong type", func(c *config.Config) { c.Profit.Activities.Path = badType; c.Profit.Activities.Columns.Cost = "" },
 			ErrInput, []string{"bad.parquet", `column "quantity" (role quantity) is STRING`}},
-		{"a chunk with more values than its row group's rows", func(c *Config) { c.Profit.Activities.Path = short },
+		{"a chunk with more values than its row group's rows", func(c *config.Config) { c.Profit.Activities.Path = short },
 			ErrInput, []string{"short.parquet", "more values than the row group's 19 rows"}},
-		{"missing activity file", func(c *Config) { c.Profit.Activities.Path = filepath.Join(dir, "none-*.parquet") },
+		{"missing activity file", func(c *config.Config) { c.Profit.Activities.Path = filepath.Join(dir, "none-*.parquet") },
 			ErrInputMissing, []string{"profit.activities.path"}},
-		{"bad tier cuts", func(c *Config) { c.Tiers.Cuts = []float64{0.5} },
+		{"bad tier cuts", func(c *config.Config) { c.Tiers.Cuts = []float64{0.5} },
 			ErrConfig, []string{"tiers.cuts is [0.5], want 2 cuts, one fewer than the 3 ranked tiers"}},
-		{"bad rate", func(c *Config) { c.Profit.Rates["order"] = -1 },
+		{"bad rate", func(c *config.Config) { c.Profit.Rates["order"] = -1 },
 			ErrConfig, []string{"profit.rates.order is -1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -415,29 +416,29 @@ func TestProfitRunOptions(t *testing.T) {
 	tx, acts := profitFixture(t)
 	for _, c := range []struct {
 		name string
-		edit func(*Config)
+		edit func(*config.Config)
 		// wantProfit maps customers to profit; wantNote is a manifest warning.
 		wantProfit map[string]int64
 		wantNote   string
 	}{
-		{"ignored activities are not costed", func(c *Config) {
+		{"ignored activities are not costed", func(c *config.Config) {
 			delete(c.Profit.Rates, "support_contact")
 			c.Profit.IgnoreUnknownActivities = true
 		}, map[string]int64{"b": 15000 - 4700 + 1500, "c": 800 - 700}, "profit: activities without a rate not costed: support_contact"},
 		// A 30-day window, 2024-03-02 … 03-31, keeps the transactions of c and e only, and
 		// the activity rows of c (3) and e's order; the other 12 dated rows are before it.
-		{"lookback window", func(c *Config) { c.Window.Lookback = "30d" },
+		{"lookback window", func(c *config.Config) { c.Window.Lookback = "30d" },
 			map[string]int64{"c": -2150, "e": 3800},
 			"profit: activity table: 20 rows read, 4 used, 1 after the as-of day, 12 before the window, 0 of customers without transactions in the window (not attributed), 3 rejected (null_activity: 1, null_customer_id: 1, null_timestamp: 1)"},
-		{"order cost without an activity table", func(c *Config) {
-			c.Profit.Activities = ActivityConfig{}
+		{"order cost without an activity table", func(c *config.Config) {
+			c.Profit.Activities = config.ActivityConfig{}
 			c.Profit.OrderCost = 1.25
 		}, map[string]int64{"a": 6000 - 250, "d": -250}, ""},
-		{"default margin rate without a cost column", func(c *Config) {
+		{"default margin rate without a cost column", func(c *config.Config) {
 			c.Input.Columns.Cost = ""
 			m := 0.25
 			c.Profit.MarginRate = &m
-			c.Profit.Activities = ActivityConfig{}
+			c.Profit.Activities = config.ActivityConfig{}
 		}, map[string]int64{"a": 3750, "b": 7500}, "profit: no cost column; cost of goods from profit.margin_rate 0.25"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

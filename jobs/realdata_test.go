@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -31,9 +32,9 @@ func TestRunOnlineRetail(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			order := tc.order
-			cfg := &Config{}
+			cfg := &config.Config{}
 			cfg.Input.Transactions = filepath.Join("..", "testdata", "online_retail", tc.file)
-			cfg.Input.Columns = ColumnsConfig{CustomerID: tc.customer, OrderID: &order, Timestamp: "InvoiceDate",
+			cfg.Input.Columns = config.ColumnsConfig{CustomerID: tc.customer, OrderID: &order, Timestamp: "InvoiceDate",
 				Quantity: "Quantity", UnitPrice: tc.price}
 			cfg.Output.Dir = t.TempDir()
 			share := 0.3
@@ -83,11 +84,11 @@ func TestRunOnlineRetail(t *testing.T) {
 // demo-like data with returns, multi-line orders and null rows.
 func TestEnginesAgreeOnDemoData(t *testing.T) {
 	in := generatedInput(t, gen.Options{Customers: 800, Transactions: 20000, Seed: 11, BadRowShare: 0.002, RowGroupRows: 3000})
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Window.Lookback = "200d"
 	cfg.Normalize()
-	req := cfg.request([]string{in}, day("2024-06-30"))
+	req := cfg.Request([]string{in}, day("2024-06-30"))
 	var results []*engine.Result
 	for _, name := range []string{"native", "duckdb"} {
 		res, err := engineByName(name).Aggregate(context.Background(), req)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
@@ -46,7 +47,7 @@ type RunOptions struct {
 // (engine), check the rejected share, analyze (scores, Pareto, profit and tiers, clusters,
 // migration, CLV) into one immutable outputs.Date, write its tables and the report into the
 // staging area, and commit (store.Staging.Commit: publish, manifest last).
-func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*store.Manifest, error) {
+func Run(ctx context.Context, cfg *config.Config, asOf string, opts RunOptions) (*store.Manifest, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func Run(ctx context.Context, cfg *Config, asOf string, opts RunOptions) (*store
 
 // run is one run of one date.
 type run struct {
-	cfg     *Config
+	cfg     *config.Config
 	asOf    string
 	asOfDay int32
 	prevDay int32 // feature.NoDate without a previous date
@@ -133,7 +134,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	}
 	r.lap("resolve")
 
-	req := cfg.request(files, r.asOfDay)
+	req := cfg.Request(files, r.asOfDay)
 	res, err := aggregate(ctx, r.eng, req)
 	if err != nil {
 		return nil, err
@@ -162,7 +163,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	}
 	r.lap("write")
 	m := r.manifest(d, res, req, inputs, warnings, started)
-	if cfg.Report.enabled() {
+	if cfg.Report.On() {
 		if err := report.Stage(st, m); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
@@ -222,7 +223,7 @@ func orUTC(tz string) string {
 
 // engineFor returns the engine of the configuration: given, which must be the one it names, or
 // one linked into package jobs (only the native engine; tests link more).
-func engineFor(cfg *Config, given engine.Engine) (engine.Engine, error) {
+func engineFor(cfg *config.Config, given engine.Engine) (engine.Engine, error) {
 	switch {
 	case given != nil && given.Name() != cfg.Engine:
 		return nil, fmt.Errorf("%w: engine is %q but the run was given the %s engine", ErrConfig, cfg.Engine, given.Name())
@@ -236,10 +237,10 @@ func engineFor(cfg *Config, given engine.Engine) (engine.Engine, error) {
 }
 
 // linkedEngines are the engines Run uses when it is given none.
-var linkedEngines = map[string]func() engine.Engine{DefaultEngine: func() engine.Engine { return native.New() }}
+var linkedEngines = map[string]func() engine.Engine{config.DefaultEngine: func() engine.Engine { return native.New() }}
 
 // resolveInputs returns the transaction files, or none for Trino, which reads a table.
-func resolveInputs(cfg *Config) ([]string, error) {
+func resolveInputs(cfg *config.Config) ([]string, error) {
 	if cfg.Engine == "trino" {
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -110,7 +111,7 @@ func TestRunHandComputed(t *testing.T) {
 	for _, eng := range []string{"native", "duckdb"} {
 		t.Run(eng, func(t *testing.T) {
 			out := t.TempDir()
-			cfg := &Config{Engine: eng}
+			cfg := &config.Config{Engine: eng}
 			cfg.Input.Transactions = in
 			cfg.Output.Dir = out
 			share := 0.2
@@ -179,7 +180,7 @@ func TestRunHandComputed(t *testing.T) {
 func TestRunFailsOnTooManyRejectedAndKeepsPreviousOutput(t *testing.T) {
 	in := handFixture(t)
 	out := t.TempDir()
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	lenient := 0.5
@@ -218,7 +219,7 @@ func TestRunIsLockedPerDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	if _, err := Run(context.Background(), cfg, "2024-03-31", RunOptions{}); !errors.Is(err, ErrLocked) {
@@ -233,7 +234,7 @@ func TestRunIsLockedPerDate(t *testing.T) {
 }
 
 func TestRunInputMissing(t *testing.T) {
-	cfg := &Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = filepath.Join(t.TempDir(), "nothing-*.parquet")
 	cfg.Output.Dir = t.TempDir()
 	if _, err := Run(context.Background(), cfg, "2024-03-31", RunOptions{}); !errors.Is(err, ErrInputMissing) {

@@ -3,6 +3,7 @@ package jobs
 import (
 	"testing"
 
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/internal/jobstest"
 )
@@ -15,8 +16,8 @@ func decodedDate(t testing.TB, out, date string) string { return jobstest.Decode
 
 func digest(s string) string { return jobstest.Digest(s) }
 
-func demoConfig(t *testing.T, in, out string) *Config {
-	cfg := &Config{}
+func demoConfig(t *testing.T, in, out string) *config.Config {
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	return cfg

@@ -1,9 +1,6 @@
 package jobs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"runtime/debug"
 )
 
@@ -20,11 +17,3 @@ func Version() string {
 }
 
 var version string
-
-// Hash returns the SHA-256 of the normalized configuration, so two runs can be told to have used
-// the same settings.
-func (c *Config) Hash() string {
-	data, _ := json.Marshal(c)
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engines"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -46,7 +47,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	if err := gen.WriteActivityFile(acts, demoData, 0); err != nil {
 		return err
 	}
-	cfg := &jobs.Config{Engine: *engine}
+	cfg := &config.Config{Engine: *engine}
 	cfg.Input.Transactions = in
 	cfg.Input.Columns.Cost = "cost"
 	cfg.Output.Dir = *out

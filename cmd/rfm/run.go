@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engines"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -26,7 +27,7 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 }
 
 // load reads the configuration with precedence flags > environment > file > defaults.
-func (j *jobFlags) load(e *env) (*jobs.Config, error) {
+func (j *jobFlags) load(e *env) (*config.Config, error) {
 	path := j.config
 	if path == "" {
 		for _, kv := range e.vars {
@@ -35,7 +36,7 @@ func (j *jobFlags) load(e *env) (*jobs.Config, error) {
 			}
 		}
 	}
-	cfg, err := jobs.LoadConfig(path, e.vars)
+	cfg, err := config.Load(path, e.vars)
 	if err != nil {
 		return nil, err
 	}

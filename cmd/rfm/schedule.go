@@ -5,7 +5,7 @@ import (
 	"flag"
 	"log/slog"
 
-	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engines"
 	"github.com/rfmjob/rfm/jobs/series"
 )
@@ -24,7 +24,7 @@ func (s *scheduleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.retryDelay, "retry-delay", "", "first retry delay, doubling up to 1h (overrides schedule.retry_delay; default 1m)")
 }
 
-func (s *scheduleFlags) apply(sc jobs.ScheduleConfig) jobs.ScheduleConfig {
+func (s *scheduleFlags) apply(sc config.ScheduleConfig) config.ScheduleConfig {
 	if s.cron != "" {
 		sc.Cron = s.cron
 	}

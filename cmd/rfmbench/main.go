@@ -31,6 +31,7 @@ import (
 	_ "github.com/marcboeker/go-duckdb"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	sqltext "github.com/rfmjob/rfm/sql"
 )
@@ -229,7 +230,7 @@ func child(side string, args []string) error {
 		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);
 		// rfm-profit adds profitability and tiers with the activity table, rfm-pyramid clusters
 		// too; rfm-full every view (profit, clusters, CLV, report) on the native engine.
-		cfg := &jobs.Config{Engine: strings.TrimPrefix(side, "rfm-")}
+		cfg := &config.Config{Engine: strings.TrimPrefix(side, "rfm-")}
 		off := false
 		if usesActivities(side) {
 			cfg.Engine = "native"

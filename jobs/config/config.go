@@ -1,6 +1,9 @@
-package jobs
+package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +15,11 @@ import (
 	"github.com/rfmjob/rfm/jobs/internal/yamlconf"
 )
 
+// Package config is the job's configuration: the job.yaml schema with each key's default,
+// loading from a file and RFM_* environment variables (package yamlconf reads both by the yaml
+// tags), Validate reporting every problem as an *OptionError, and the mapping of each section to
+// the settings of the package that uses it (Analytics, Request).
+//
 // Config is the job's configuration. Its zero value means "all defaults"; Load fills it from a
 // YAML file, then RFM_* environment variables, and the command line overrides both. Each field
 // documents its default.
@@ -42,7 +50,7 @@ type ReportConfig struct {
 	Enabled *bool `yaml:"enabled"` // default true
 }
 
-func (c ReportConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+func (c ReportConfig) On() bool { return c.Enabled == nil || *c.Enabled }
 
 // InputConfig says where the transactions are and which columns play which role.
 type InputConfig struct {
@@ -146,10 +154,10 @@ const (
 	DefaultBCut             = 0.95
 )
 
-// LoadConfig reads the YAML file at path (none when path is ""), applies RFM_* environment
+// Load reads the YAML file at path (none when path is ""), applies RFM_* environment
 // overrides from env (os.Environ() form), fills defaults and validates. Unknown YAML keys are
 // errors, so a typo never silently means "default".
-func LoadConfig(path string, env []string) (*Config, error) {
+func Load(path string, env []string) (*Config, error) {
 	var cfg Config
 	if path != "" {
 		data, err := os.ReadFile(path)
@@ -281,4 +289,12 @@ func ParseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is too large", s)
 	}
 	return int64(n), nil
+}
+
+// Hash returns the SHA-256 of the normalized configuration, so two runs can be told to have used
+// the same settings.
+func (c *Config) Hash() string {
+	data, _ := json.Marshal(c)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }

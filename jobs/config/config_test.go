@@ -1,4 +1,4 @@
-package jobs
+package config
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rfmjob/rfm/jobs/cadence"
 )
 
 func writeConfig(t *testing.T, text string) string {
@@ -32,7 +34,7 @@ scoring:
   bins: 4
   method: ntile
 `)
-	cfg, err := LoadConfig(p, []string{"RFM_SCORING_BINS=3", "RFM_QUALITY_MAX_REJECTED_SHARE=0.25", "HOME=/x"})
+	cfg, err := Load(p, []string{"RFM_SCORING_BINS=3", "RFM_QUALITY_MAX_REJECTED_SHARE=0.25", "HOME=/x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ scoring:
 	if want := filepath.Join(filepath.Dir(p), "tx/*.parquet"); cfg.Input.Transactions != want {
 		t.Errorf("transactions = %q, want %q (relative to the config file)", cfg.Input.Transactions, want)
 	}
-	cols := cfg.columns()
+	cols := cfg.EngineColumns()
 	if cols.OrderID != "" || cols.Amount != "" || cols.Quantity != "Quantity" {
 		t.Errorf("columns = %+v, want no order id, quantity × unit price", cols)
 	}
@@ -65,13 +67,13 @@ func TestLoadConfigRejectsUnknownKeysAndVariables(t *testing.T) {
 	p := writeConfig(t, "scoring:\n  binz: 4\ninput:\n  colums: {customer_id: id}\n")
 	want := "invalid configuration: " + p + ": line 2: scoring.binz: unknown key (did you mean scoring.bins?)\n  " +
 		p + ": line 4: input.colums: unknown key (did you mean input.columns?)"
-	if _, err := LoadConfig(p, nil); !errors.Is(err, ErrConfig) || err.Error() != want {
+	if _, err := Load(p, nil); !errors.Is(err, ErrConfig) || err.Error() != want {
 		t.Errorf("unknown keys: got %v, want %q", err, want)
 	}
-	if _, err := LoadConfig("", []string{"RFM_SCORING_BINZ=4"}); err == nil || !strings.Contains(err.Error(), "RFM_SCORING_BINZ") {
+	if _, err := Load("", []string{"RFM_SCORING_BINZ=4"}); err == nil || !strings.Contains(err.Error(), "RFM_SCORING_BINZ") {
 		t.Errorf("unknown variable: got %v, want an error naming it", err)
 	}
-	if _, err := LoadConfig("", []string{"RFM_SCORING_BINS=five"}); err == nil || !errors.Is(err, ErrConfig) {
+	if _, err := Load("", []string{"RFM_SCORING_BINS=five"}); err == nil || !errors.Is(err, ErrConfig) {
 		t.Errorf("bad number: got %v, want ErrConfig", err)
 	}
 }
@@ -125,7 +127,7 @@ func TestLookbackAndDays(t *testing.T) {
 	if got := cfg.LookbackDays(); got != 364 {
 		t.Errorf("52w = %d days, want 364", got)
 	}
-	if got := FormatDay(day("2024-02-29")); got != "2024-02-29" {
+	if got := cadence.FormatDay(day("2024-02-29")); got != "2024-02-29" {
 		t.Errorf("round trip of a leap day gave %s", got)
 	}
 	if d := day("1970-01-02"); d != 1 {

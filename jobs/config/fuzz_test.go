@@ -1,4 +1,4 @@
-package jobs
+package config
 
 import (
 	"errors"
@@ -8,8 +8,7 @@ import (
 	"testing"
 
 	"github.com/rfmjob/rfm/analytics/feature"
-	"github.com/rfmjob/rfm/jobs/outputs"
-	"github.com/rfmjob/rfm/jobs/store"
+	"github.com/rfmjob/rfm/jobs/cadence"
 )
 
 // readmeConfig is the configuration of the README, every key set.
@@ -70,7 +69,7 @@ func FuzzLoadConfig(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := LoadConfig(path, nil)
+		cfg, err := Load(path, nil)
 		if err != nil {
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("LoadConfig error %v does not wrap ErrConfig", err)
@@ -103,7 +102,7 @@ func checkLoaded(t *testing.T, cfg *Config) {
 		}
 	}
 	asOfDay := day("2024-12-31")
-	req := cfg.request([]string{"x.parquet"}, asOfDay)
+	req := cfg.Request([]string{"x.parquet"}, asOfDay)
 	wantStart := feature.NoDate
 	if n := cfg.LookbackDays(); n > 0 {
 		wantStart = asOfDay - int32(n) + 1
@@ -129,7 +128,7 @@ func FuzzConfigEnv(f *testing.F) {
 		if strings.ContainsAny(key, "=\x00") {
 			return
 		}
-		cfg, err := LoadConfig("", []string{"RFM_" + key + "=" + value, "RFM_INPUT_TRANSACTIONS=x.parquet"})
+		cfg, err := Load("", []string{"RFM_" + key + "=" + value, "RFM_INPUT_TRANSACTIONS=x.parquet"})
 		if err != nil {
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("error %v does not wrap ErrConfig", err)
@@ -137,34 +136,6 @@ func FuzzConfigEnv(f *testing.F) {
 			return
 		}
 		checkLoaded(t, cfg)
-	})
-}
-
-// FuzzParseDay checks that a date ParseDay accepts is a plain YYYY-MM-DD that FormatDay gives
-// back unchanged, so an as-of date can never carry a path element into the output layout.
-func FuzzParseDay(f *testing.F) {
-	for _, s := range []string{"2024-12-31", "0001-01-01", "9999-12-31", "2024-02-30", "../../etc", "2024-01-01/../x",
-		"2024-1-1", " 2024-01-01", "2024-01-01\x00", "+2024-01-01", "-001-01-01"} {
-		f.Add(s)
-	}
-	out := f.TempDir()
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDay(s)
-		if err != nil {
-			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("ParseDay(%q) error %v does not wrap ErrConfig", s, err)
-			}
-			return
-		}
-		if got := FormatDay(d); got != s {
-			t.Fatalf("FormatDay(ParseDay(%q)) = %q, want the input back", s, got)
-		}
-		for _, table := range []string{outputs.TableCustomers, outputs.TableSegments, outputs.TablePareto, outputs.TableRejected, "manifests"} {
-			rel, err := filepath.Rel(out, store.PartitionDir(out, table, s))
-			if err != nil || rel != filepath.Join(table, "as_of="+s) {
-				t.Fatalf("date %q puts table %s at %q, want %s/as_of=%s", s, table, rel, table, s)
-			}
-		}
 	})
 }
 
@@ -181,3 +152,5 @@ func FuzzParseBytes(f *testing.F) {
 		}
 	})
 }
+
+func day(s string) int32 { d, _ := cadence.ParseDay(s); return d }

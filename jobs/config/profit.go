@@ -1,4 +1,4 @@
-package jobs
+package config
 
 import (
 	"cmp"
@@ -94,10 +94,10 @@ const (
 	DefaultActivityQuantity   = "quantity"
 )
 
-func (c *ProfitConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+func (c *ProfitConfig) On() bool { return c.Enabled == nil || *c.Enabled }
 
 // activityColumns returns the mapping with defaults filled.
-func (c *ProfitConfig) activityColumns() ActivityColumns {
+func (c *ProfitConfig) ActivityColumns() ActivityColumns {
 	cols := c.Activities.Columns
 	cols.CustomerID = cmp.Or(cols.CustomerID, DefaultActivityCustomerID)
 	cols.Timestamp = cmp.Or(cols.Timestamp, DefaultActivityTimestamp)
@@ -107,7 +107,7 @@ func (c *ProfitConfig) activityColumns() ActivityColumns {
 }
 
 // config returns the analytics configuration in minor units of scale decimals.
-func (c *ProfitConfig) config(scale int) profit.Config {
+func (c *ProfitConfig) Analytics(scale int) profit.Config {
 	unit := math.Pow10(scale)
 	cfg := profit.Config{OrderCost: c.OrderCost * unit, IgnoreUnknown: c.IgnoreUnknownActivities}
 	if c.MarginRate != nil {
@@ -123,7 +123,7 @@ func (c *ProfitConfig) config(scale int) profit.Config {
 }
 
 // config returns the tier configuration in minor units of scale decimals.
-func (c *TiersConfig) config(scale int) tier.Config {
+func (c *TiersConfig) Analytics(scale int) tier.Config {
 	cfg := tier.Config{Method: tier.Method(c.Method), Tiers: c.Names, Basis: tier.Basis(c.Basis)}
 	if c.Method == "clusters" {
 		// Assigned provisionally by share, then from the clusters (tier.FromGroups).

@@ -1,22 +1,17 @@
-package jobs
+package config
 
 import (
-	"fmt"
-	"path/filepath"
-	"strings"
-
 	"github.com/rfmjob/rfm/analytics/feature"
-	"github.com/rfmjob/rfm/analytics/quality"
 	"github.com/rfmjob/rfm/analytics/rfm"
 	"github.com/rfmjob/rfm/jobs/engine"
 )
 
 // request builds the engine request of one as-of day over files.
-func (c *Config) request(files []string, asOfDay int32) engine.Request {
+func (c *Config) Request(files []string, asOfDay int32) engine.Request {
 	loc, _ := c.Location()
 	req := engine.Request{
 		Files:             files,
-		Columns:           c.columns(),
+		Columns:           c.EngineColumns(),
 		AsOfDay:           asOfDay,
 		StartDay:          feature.WindowStart(asOfDay, c.LookbackDays()),
 		Location:          loc,
@@ -31,7 +26,7 @@ func (c *Config) request(files []string, asOfDay int32) engine.Request {
 	return req
 }
 
-func (c *Config) columns() engine.Columns {
+func (c *Config) EngineColumns() engine.Columns {
 	cols := c.Input.Columns
 	out := engine.Columns{
 		CustomerID: cols.CustomerID, Timestamp: cols.Timestamp, Amount: cols.Amount,
@@ -43,7 +38,7 @@ func (c *Config) columns() engine.Columns {
 	return out
 }
 
-func (c *Config) scoringConfig() rfm.Config {
+func (c *Config) RFM() rfm.Config {
 	s := c.Scoring
 	cfg := rfm.Config{
 		Bins:   s.Bins,
@@ -54,37 +49,4 @@ func (c *Config) scoringConfig() rfm.Config {
 		cfg.Segments = append(cfg.Segments, rfm.SegmentRule{Name: seg.Name, R: seg.R, F: seg.F, M: seg.M})
 	}
 	return cfg
-}
-
-// checkQuality accounts for every row and fails the run when the rejected share exceeds the
-// configured maximum, naming the reasons and the first rejected rows so the data can be fixed
-// from the message alone.
-func checkQuality(cfg *Config, res *engine.Result) error {
-	c := res.Counts
-	if got := c.Used + c.AfterAsOf + c.BeforeWindow + c.RejectedTotal(); got != c.Read {
-		return fmt.Errorf("internal error: %d rows read but %d accounted for", c.Read, got)
-	}
-	err := quality.Check("", c.Read, c.Rejected, *cfg.Quality.MaxRejectedShare)
-	if err == nil {
-		return nil
-	}
-	examples := make([]string, 0, 5)
-	for _, rj := range res.Rejected[:min(5, len(res.Rejected))] {
-		examples = append(examples, fmt.Sprintf("%s row %d: %s (customer_id=%q timestamp=%q amount=%q)",
-			filepath.Base(rj.File), rj.Row, rj.Reason, rj.CustomerID, rj.Timestamp, rj.Amount))
-	}
-	return rejectedError(err, examples, len(res.Rejected)-len(examples))
-}
-
-// rejectedError is a failed quality check with the first rejected rows on lines of their own,
-// and how many more there are.
-func rejectedError(err error, examples []string, more int) error {
-	var b strings.Builder
-	for _, ex := range examples {
-		b.WriteString("\n  " + ex)
-	}
-	if more > 0 {
-		fmt.Fprintf(&b, "\n  … and %d more", more)
-	}
-	return fmt.Errorf("%w: %w%s", ErrInput, err, b.String())
 }

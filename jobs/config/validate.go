@@ -1,4 +1,4 @@
-package jobs
+package config
 
 import (
 	"cmp"
@@ -12,6 +12,9 @@ import (
 	"github.com/rfmjob/rfm/analytics/cluster"
 	"github.com/rfmjob/rfm/analytics/tier"
 )
+
+// ErrConfig: the configuration or command line is invalid. Fix it; retrying will not help.
+var ErrConfig = errors.New("invalid configuration")
 
 // OptionError is one invalid setting: Field is its configuration key (scoring.bins), Value
 // what it is (nil for a problem of several keys together), Want what is accepted. It wraps
@@ -124,7 +127,7 @@ func (c *Config) Validate() error {
 			p.add("limits.memory_limit", m, "a positive size below 2^63 bytes like 512MB or 4GiB (or leave it unset)")
 		}
 	}
-	if c.Clusters.enabled() {
+	if c.Clusters.On() {
 		c.Clusters.validate(&p)
 	}
 	c.validateProfit(&p)
@@ -141,7 +144,7 @@ var clusterKeys = map[string]string{"K": "k", "KMin": "k_min", "KMax": "k_max", 
 
 // validate reports each out-of-range cluster option by its config key.
 func (c *ClustersConfig) validate(p *problems) {
-	for _, err := range unjoin(c.options(1).Validate()) {
+	for _, err := range unjoin(c.Analytics(1).Validate()) {
 		var oe *cluster.OptionError
 		if errors.As(err, &oe) {
 			p.add("clusters."+cmp.Or(clusterKeys[oe.Field], oe.Field), oe.Value, oe.Want)
@@ -181,7 +184,7 @@ func (c *Config) validateProfit(p *problems) {
 	if pc.Activities.Path == "" && pc.Activities.Columns != (ActivityColumns{}) {
 		p.add("profit.activities.columns", nil, "set only with profit.activities.path")
 	}
-	cols := pc.activityColumns()
+	cols := pc.ActivityColumns()
 	seen := map[string]string{}
 	for _, rc := range [][2]string{{"customer_id", cols.CustomerID}, {"timestamp", cols.Timestamp}, {"activity", cols.Activity}, {"quantity", cols.Quantity}, {"cost", cols.Cost}} {
 		if rc[1] == "" {
@@ -218,7 +221,7 @@ func (c *Config) validateProfit(p *problems) {
 	// The tier package checks the rest (cut counts and order, names, basis), all at once; each
 	// problem is said by its config key and with the value as configured (thresholds in
 	// currency units, not minor units).
-	for _, err := range unjoin(t.config(*c.Money.Scale).Validate()) {
+	for _, err := range unjoin(t.Analytics(*c.Money.Scale).Validate()) {
 		var oe *tier.OptionError
 		if !errors.As(err, &oe) {
 			p.add("tiers", nil, err.Error())

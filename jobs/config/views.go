@@ -1,4 +1,4 @@
-package jobs
+package config
 
 import (
 	"github.com/rfmjob/rfm/analytics/cluster"
@@ -24,9 +24,9 @@ type ClustersConfig struct {
 	Seed uint64 `yaml:"seed"`
 }
 
-func (c *ClustersConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+func (c *ClustersConfig) On() bool { return c.Enabled == nil || *c.Enabled }
 
-func (c *ClustersConfig) options(threads int) cluster.Options {
+func (c *ClustersConfig) Analytics(threads int) cluster.Options {
 	k := 6
 	if c.K != nil {
 		k = *c.K
@@ -56,9 +56,9 @@ type CLVConfig struct {
 	AnnualDiscountRate float64 `yaml:"annual_discount_rate"`
 }
 
-func (c *CLVConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
+func (c *CLVConfig) On() bool { return c.Enabled == nil || *c.Enabled }
 
-func (c *CLVConfig) config() clv.Config {
+func (c *CLVConfig) Analytics() clv.Config {
 	unit := clv.Weeks
 	if c.Unit == "days" {
 		unit = clv.Days
@@ -90,4 +90,4 @@ type MigrationConfig struct {
 	MaxDrop      int `yaml:"max_drop"`
 }
 
-func (c MigrationConfig) protects() bool { return c.PeriodsBelow > 1 || c.MaxDrop > 0 }
+func (c MigrationConfig) Protects() bool { return c.PeriodsBelow > 1 || c.MaxDrop > 0 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/duckdb"
 	"github.com/rfmjob/rfm/jobs/engine/native"
@@ -14,7 +15,7 @@ import (
 )
 
 // For returns the engine a normalized configuration names; an unknown name is ErrConfig.
-func For(cfg *jobs.Config) (engine.Engine, error) {
+func For(cfg *config.Config) (engine.Engine, error) {
 	switch cfg.Engine {
 	case "native", "":
 		return native.New(), nil
@@ -31,7 +32,7 @@ func For(cfg *jobs.Config) (engine.Engine, error) {
 }
 
 // TrinoOptions turns the trino section into the engine's options.
-func TrinoOptions(c jobs.TrinoConfig) (trino.Options, error) {
+func TrinoOptions(c config.TrinoConfig) (trino.Options, error) {
 	o := trino.Options{
 		Server: c.Server, User: c.User, Password: c.Password,
 		Results: c.Results, ResultsLocation: c.ResultsLocation, ResultsLocalDir: c.ResultsLocalDir,

@@ -7,25 +7,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine/trino"
 )
 
 func TestTrinoConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		cfg      jobs.TrinoConfig
+		cfg      config.TrinoConfig
 		want     trino.Options
 		problems int
 	}{
-		{"separate names", jobs.TrinoConfig{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"},
+		{"separate names", config.TrinoConfig{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"},
 			trino.Options{Server: "http://h:8080", Catalog: "hive", Schema: "sales", Table: "tx"}, 0},
-		{"dotted table name", jobs.TrinoConfig{Server: "http://h:8080", Table: "lake.sales.tx", RetryTimeout: "5s"},
+		{"dotted table name", config.TrinoConfig{Server: "http://h:8080", Table: "lake.sales.tx", RetryTimeout: "5s"},
 			trino.Options{Server: "http://h:8080", Catalog: "lake", Schema: "sales", Table: "tx", RetryTimeout: 5 * time.Second}, 0},
-		{"nothing set", jobs.TrinoConfig{}, trino.Options{}, 2},
-		{"parquet without locations", jobs.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"},
+		{"nothing set", config.TrinoConfig{}, trino.Options{}, 2},
+		{"parquet without locations", config.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"},
 			trino.Options{Server: "http://h", Catalog: "c", Table: "t", Results: "parquet"}, 1},
-		{"bad results and timeout", jobs.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "csv", RetryTimeout: "soon"},
+		{"bad results and timeout", config.TrinoConfig{Server: "http://h", Catalog: "c", Table: "t", Results: "csv", RetryTimeout: "soon"},
 			trino.Options{Server: "http://h", Catalog: "c", Table: "t", Results: "csv"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,10 +33,10 @@ func TestTrinoConfig(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("TrinoOptions() = %+v, want %+v", got, tc.want)
 			}
-			cfg := jobs.Config{Engine: "trino", Trino: tc.cfg}
+			cfg := config.Config{Engine: "trino", Trino: tc.cfg}
 			cfg.Normalize()
 			var problems []string
-			var ce *jobs.ConfigError
+			var ce *config.ConfigError
 			if err := cfg.Validate(); errors.As(err, &ce) {
 				for _, p := range ce.Problems {
 					if strings.HasPrefix(p.Field, "trino.") {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/report"
 )
@@ -70,7 +71,7 @@ func fullRun(t *testing.T) (dir, date string) {
 	if err := gen.WriteActivityFile(acts, data, 0); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &jobs.Config{}
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Input.Columns.Cost = "cost"
 	cfg.Output.Dir = filepath.Join(dir, "out")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -65,7 +66,7 @@ func (r *BackfillReport) Succeeded() int {
 // When ctx is cancelled, no further date starts, running dates stop without committing, and
 // Backfill returns the report with an error wrapping ErrInterrupted; a rerun with the same
 // plan finishes the dates still missing. Otherwise the error is nil, whatever the dates did.
-func Backfill(ctx context.Context, cfg *jobs.Config, plan *Plan, opts BackfillOptions) (*BackfillReport, error) {
+func Backfill(ctx context.Context, cfg *config.Config, plan *Plan, opts BackfillOptions) (*BackfillReport, error) {
 	cfg.Normalize()
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -16,11 +16,12 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
-func demoConfig(t *testing.T, in, out string) *jobs.Config {
-	cfg := &jobs.Config{}
+func demoConfig(t *testing.T, in, out string) *config.Config {
+	cfg := &config.Config{}
 	cfg.Input.Transactions = in
 	cfg.Output.Dir = out
 	return cfg
@@ -122,7 +123,7 @@ type fakeRunner struct {
 	hook func(d ScheduledDate) // called before the date "runs"
 }
 
-func (f *fakeRunner) run(ctx context.Context, cfg *jobs.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
+func (f *fakeRunner) run(ctx context.Context, cfg *config.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 	if f.hook != nil {
 		f.hook(d)
 	}
@@ -152,8 +153,8 @@ func (f *fakeRunner) sortedRan() []string {
 }
 
 // fakeConfig is a valid configuration for a fakeRunner's runs, which never read the input.
-func fakeConfig(t *testing.T) *jobs.Config {
-	cfg := &jobs.Config{}
+func fakeConfig(t *testing.T) *config.Config {
+	cfg := &config.Config{}
 	cfg.Input.Transactions = "unused.parquet"
 	cfg.Output.Dir = t.TempDir()
 	return cfg

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -18,7 +19,7 @@ type ScheduledDate = cadence.ScheduledDate
 // Dates returns the series of as-of dates of every from from to to (YYYY-MM-DD, inclusive), each
 // with its previous date; every is day, week, month or a cron expression read in the
 // schedule's time zone.
-func Dates(cfg *jobs.Config, every, from, to string) (*cadence.Cadence, []ScheduledDate, error) {
+func Dates(cfg *config.Config, every, from, to string) (*cadence.Cadence, []ScheduledDate, error) {
 	sc := cfg.Schedule.Normalized(cfg.Window.Timezone)
 	loc, err := sc.Location()
 	if err != nil {

@@ -6,24 +6,25 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // DateRunner runs one date of a series. RunDate, the default, is what `rfm run` does; tests
 // substitute their own.
-type DateRunner func(ctx context.Context, cfg *jobs.Config, d ScheduledDate, opts jobs.RunOptions) (*store.Manifest, error)
+type DateRunner func(ctx context.Context, cfg *config.Config, d ScheduledDate, opts jobs.RunOptions) (*store.Manifest, error)
 
 // RunDate runs d.AsOf with jobs.Run, the same function `rfm run` calls, so a date's outputs are
 // the same whichever command produced them.
-func RunDate(ctx context.Context, cfg *jobs.Config, d ScheduledDate, opts jobs.RunOptions) (*store.Manifest, error) {
+func RunDate(ctx context.Context, cfg *config.Config, d ScheduledDate, opts jobs.RunOptions) (*store.Manifest, error) {
 	opts.Previous = d.Previous
 	return jobs.Run(ctx, cfg, d.AsOf, opts)
 }
 
 // dateRun is the one per-date policy of backfills and the scheduler.
 type dateRun struct {
-	cfg    *jobs.Config
+	cfg    *config.Config
 	runner DateRunner
 	engine engine.Engine
 	logger *slog.Logger

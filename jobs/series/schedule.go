@@ -9,6 +9,7 @@ import (
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/store"
 )
@@ -55,8 +56,8 @@ func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
 // backoff; a run that fails otherwise leaves a failure record and the scheduler carries on with
 // the next tick. A configuration error stops it.
 type Scheduler struct {
-	Config   *jobs.Config
-	Schedule jobs.ScheduleConfig // normalized with Normalized
+	Config   *config.Config
+	Schedule config.ScheduleConfig // normalized with Normalized
 	// Clock is the time source; nil means SystemClock.
 	Clock Clock
 	// Runner runs a date; nil means RunDate.

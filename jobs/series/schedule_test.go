@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -45,9 +46,9 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func schedConfig(t *testing.T, catchUp string) (*jobs.Config, jobs.ScheduleConfig) {
+func schedConfig(t *testing.T, catchUp string) (*config.Config, config.ScheduleConfig) {
 	cfg := fakeConfig(t)
-	sc := jobs.ScheduleConfig{Cron: "0 2 * * *", CatchUp: catchUp, RetryDelay: "1m"}.Normalized("")
+	sc := config.ScheduleConfig{Cron: "0 2 * * *", CatchUp: catchUp, RetryDelay: "1m"}.Normalized("")
 	return cfg, sc
 }
 
@@ -124,7 +125,7 @@ func TestServeRunsTicksAndStops(t *testing.T) {
 		}
 	}}
 	// The fake runner refuses to commit once cancelled; let the fifth date commit first.
-	runner := func(ctx context.Context, cfg *jobs.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
+	runner := func(ctx context.Context, cfg *config.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
 		return f.run(context.WithoutCancel(ctx), cfg, d, o)
 	}
 	s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
@@ -171,7 +172,7 @@ func TestServeLongRunMissesTicks(t *testing.T) {
 					cancel()
 				}
 			}}
-			runner := func(ctx context.Context, cfg *jobs.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
+			runner := func(ctx context.Context, cfg *config.Config, d ScheduledDate, o jobs.RunOptions) (*store.Manifest, error) {
 				return f.run(context.WithoutCancel(ctx), cfg, d, o)
 			}
 			s := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Runner: runner}
@@ -206,7 +207,7 @@ func TestServeRetriesTemporaryErrorsWithBackoff(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			runs := 0
-			runner := func(_ context.Context, cfg *jobs.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
+			runner := func(_ context.Context, cfg *config.Config, d ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 				if d.AsOf != "2024-03-09" {
 					cancel()
 					return nil, fmt.Errorf("%w: stop", jobs.ErrInterrupted)
@@ -245,7 +246,7 @@ func TestServeInterruptedDuringRun(t *testing.T) {
 	cfg, sc := schedConfig(t, "latest")
 	clock := &fakeClock{now: utc("2024-03-10 03:00")}
 	ctx, cancel := context.WithCancel(context.Background())
-	runner := func(ctx context.Context, _ *jobs.Config, _ ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
+	runner := func(ctx context.Context, _ *config.Config, _ ScheduledDate, _ jobs.RunOptions) (*store.Manifest, error) {
 		cancel() // SIGTERM while the run works
 		<-ctx.Done()
 		return nil, fmt.Errorf("%w: %v", jobs.ErrInterrupted, ctx.Err())
@@ -262,7 +263,7 @@ func TestServeInterruptedDuringRun(t *testing.T) {
 
 func TestScheduleConfigValidate(t *testing.T) {
 	neg := -1
-	sc := jobs.ScheduleConfig{Cron: "0 25 * * *", Timezone: "Mars/Olympus", CatchUp: "some", Retries: &neg, RetryDelay: "soon"}
+	sc := config.ScheduleConfig{Cron: "0 25 * * *", Timezone: "Mars/Olympus", CatchUp: "some", Retries: &neg, RetryDelay: "soon"}
 	err := sc.Validate()
 	if !errors.Is(err, jobs.ErrConfig) {
 		t.Fatalf("got %v, want jobs.ErrConfig", err)
@@ -272,22 +273,22 @@ func TestScheduleConfigValidate(t *testing.T) {
 			t.Errorf("error %q does not mention %s", err, s)
 		}
 	}
-	if err := (jobs.ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron: required") {
+	if err := (config.ScheduleConfig{}).Normalized("Europe/Paris").Validate(); err == nil || !strings.Contains(err.Error(), "schedule.cron: required") {
 		t.Errorf("empty cron: got %v, want 'schedule.cron: required'", err)
 	}
-	if err := (jobs.ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
+	if err := (config.ScheduleConfig{Cron: "day"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), "needs a cron expression") {
 		t.Errorf("cadence day: got %v, want 'needs a cron expression'", err)
 	}
 	// The cron message says what is wrong with the expression, not just that it is wrong.
-	if err := (jobs.ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron is "0 2 * *", want a cron expression`) || !strings.Contains(err.Error(), "expected exactly 5 fields, found 4") {
+	if err := (config.ScheduleConfig{Cron: "0 2 * *"}).Normalized("").Validate(); err == nil || !strings.Contains(err.Error(), `schedule.cron is "0 2 * *", want a cron expression`) || !strings.Contains(err.Error(), "expected exactly 5 fields, found 4") {
 		t.Errorf("bad cron: got %v, want the expression and the parser's reason", err)
 	}
 	// A bad time zone is reported once, as the time zone's problem, not the expression's.
-	if err := (jobs.ScheduleConfig{Cron: "0 2 * * *", Timezone: "Mars/Olympus"}).Normalized("").Validate(); err == nil ||
+	if err := (config.ScheduleConfig{Cron: "0 2 * * *", Timezone: "Mars/Olympus"}).Normalized("").Validate(); err == nil ||
 		strings.Contains(err.Error(), "schedule.cron") || strings.Count(err.Error(), "Mars/Olympus") != 2 {
 		t.Errorf("bad time zone: got %v, want one schedule.timezone message and none about schedule.cron", err)
 	}
-	n := (jobs.ScheduleConfig{Cron: "@daily"}).Normalized("Europe/Paris")
+	n := (config.ScheduleConfig{Cron: "@daily"}).Normalized("Europe/Paris")
 	if n.Timezone != "Europe/Paris" || n.CatchUp != "latest" || *n.Retries != 3 || n.RetryDelay != "1m0s" {
 		t.Errorf("defaults got %+v, want window time zone, latest, 3, 1m0s", n)
 	}
