@@ -18,7 +18,8 @@ var drivers = []string{"github.com/marcboeker/go-duckdb", "github.com/trinodb/tr
 //   - package jobs imports no engine but native, no parquet-go, and not series or engines;
 //   - store imports no analytics, no engine and no Parquet library: it is the output contract;
 //   - report never imports jobs, series or engines: it renders committed outputs;
-//   - outputs and parquetio never import jobs.
+//   - outputs and parquetio never import jobs;
+//   - config (the job.yaml schema) imports no engine implementation, no store and not jobs.
 func TestLayering(t *testing.T) {
 	const mod = "github.com/rfmjob/rfm/"
 	rules := []struct {
@@ -33,6 +34,7 @@ func TestLayering(t *testing.T) {
 		{"jobs/outputs", []string{mod + "jobs", mod + "jobs/series", mod + "jobs/report", mod + "jobs/engine/duckdb", mod + "jobs/engine/trino"}, nil},
 		{"jobs/parquetio", []string{mod + "jobs", mod + "jobs/outputs", mod + "jobs/store", mod + "jobs/report"}, nil},
 		{"jobs/cadence", []string{mod}, nil},
+		{"jobs/config", []string{mod + "jobs", mod + "jobs/store", mod + "jobs/outputs", mod + "jobs/report", mod + "jobs/series", mod + "jobs/engines", mod + "jobs/engine/native", mod + "jobs/engine/duckdb", mod + "jobs/engine/trino", "github.com/parquet-go/"}, nil},
 	}
 	pkgs := map[string][]string{} // "jobs/x" → non-test imports
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
