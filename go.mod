@@ -8,6 +8,7 @@ require (
 	github.com/marcboeker/go-duckdb v1.8.2
 	github.com/parquet-go/parquet-go v0.32.0
 	github.com/robfig/cron/v3 v3.0.1
+	github.com/rogpeppe/go-internal v1.14.1
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/trinodb/trino-go-client v1.1.0
 	github.com/zeebo/xxh3 v1.0.2

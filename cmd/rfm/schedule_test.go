@@ -16,6 +16,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // TestMain lets tests run a command in a child process, as a user would, to send it signals:
@@ -30,7 +31,8 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	// testscript runs the scripts' `rfm` in this binary too; it calls m.Run for the tests.
+	testscript.Main(m, map[string]func(){"rfm": main})
 }
 
 // child starts the test binary as `rfm name args…`.
