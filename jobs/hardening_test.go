@@ -286,9 +286,6 @@ type malformedCase struct {
 	Input string `json:"input,omitempty"`
 	// Timezone sets window.timezone.
 	Timezone string `json:"timezone,omitempty"`
-	// Bug, when set, says why the current code does not give the expected outcome; the case
-	// runs in TestMalformedKnownBugs, not in TestMalformedCorpus.
-	Bug string `json:"bug,omitempty"`
 	// Views runs the optional views (clusters, CLV, profit, report) too; off by default to
 	// keep the corpus fast.
 	Views bool            `json:"views,omitempty"`
@@ -435,12 +432,9 @@ func observe(t *testing.T, c malformedCase, in, eng string) (malformedResult, er
 	return got, nil
 }
 
-// loadMalformedCases reads a list of cases (cases.json, or known_bugs.json when present).
+// loadMalformedCases reads a list of cases (cases.json).
 func loadMalformedCases(t *testing.T, file string) []malformedCase {
 	data, err := os.ReadFile(filepath.Join(malformedDir, file))
-	if errors.Is(err, os.ErrNotExist) && file != "cases.json" {
-		return nil
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,12 +463,12 @@ func TestMalformedCorpus(t *testing.T) {
 	}
 	cases := loadMalformedCases(t, "cases.json")
 	listed := map[string]bool{}
-	for _, c := range append(cases, loadMalformedCases(t, "known_bugs.json")...) {
+	for _, c := range cases {
 		listed[c.Name] = true
 	}
 	for _, name := range slices.Sorted(maps.Keys(malformedWriters)) {
 		if !listed[name] {
-			t.Errorf("case %s has files but no entry in cases.json or known_bugs.json", name)
+			t.Errorf("case %s has files but no entry in cases.json", name)
 		}
 	}
 	for _, c := range cases {
@@ -519,18 +513,6 @@ func checkMalformedCase(t *testing.T, c malformedCase) {
 		g, _ := json.Marshal(n)
 		w, _ := json.Marshal(d)
 		t.Errorf("engines disagree:\nnative %s\nduckdb %s", g, w)
-	}
-}
-
-// TestMalformedKnownBugs runs the cases of testdata/malformed/known_bugs.json: inputs on which
-// the current code does NOT give the expected outcome (each entry's "bug" says why). It FAILS
-// until the bug is fixed; then move the entry to cases.json.
-func TestMalformedKnownBugs(t *testing.T) {
-	for _, c := range loadMalformedCases(t, "known_bugs.json") {
-		t.Run(c.Name, func(t *testing.T) {
-			t.Logf("known bug: %s", c.Bug)
-			checkMalformedCase(t, c)
-		})
 	}
 }
 
