@@ -15,11 +15,6 @@ import (
 	"github.com/rfmjob/rfm/jobs/internal/yamlconf"
 )
 
-// Package config is the job's configuration: the job.yaml schema with each key's default,
-// loading from a file and RFM_* environment variables (package yamlconf reads both by the yaml
-// tags), Validate reporting every problem as an *OptionError, and the mapping of each section to
-// the settings of the package that uses it (Analytics, Request).
-//
 // Config is the job's configuration. Its zero value means "all defaults"; Load fills it from a
 // YAML file, then RFM_* environment variables, and the command line overrides both. Each field
 // documents its default.
