@@ -104,6 +104,10 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	}
 	fmt.Fprintf(e.stdout, "\nOutputs (Parquet, hive-partitioned by as_of) in %s:\n", *out)
 	for _, o := range m.Outputs {
+		if o.Table == store.ReportTable {
+			fmt.Fprintf(e.stdout, "  %-13s %12s  %s\n", o.Table, "page", filepath.Join(*out, o.Path))
+			continue
+		}
 		fmt.Fprintf(e.stdout, "  %-13s %7d rows  %s\n", o.Table, o.Rows, filepath.Join(*out, o.Path))
 	}
 	fmt.Fprintf(e.stdout, "  manifest                 %s\n", store.ManifestPath(*out, m.AsOf))
