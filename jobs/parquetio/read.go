@@ -137,7 +137,15 @@ type Col struct {
 	Ints    []int64
 	Floats  []float64
 	Valid   []bool
+
+	// intern holds the column's distinct strings while they are few (a dictionary column such
+	// as segment or tier), so a repeated value is one string; nil once there are too many.
+	intern map[string]string
 }
+
+// maxInterned bounds interning: a column with more distinct strings (customer ids) stops
+// looking them up and allocates each.
+const maxInterned = 4096
 
 // Table is an output file read back: the top-level leaf columns asked for, all of Rows values.
 type Table struct {
@@ -238,7 +246,7 @@ func (c *Col) store(v parquet.Value) error {
 	case KindString:
 		s := ""
 		if valid {
-			s = string(v.ByteArray())
+			s = c.text(v.ByteArray())
 		}
 		c.Strings = append(c.Strings, s)
 	case KindFloat:
@@ -267,8 +275,42 @@ func (c *Col) store(v parquet.Value) error {
 	return nil
 }
 
-// read reads the column's chunk of every row group.
+// text is b as a string, interned while the column has few distinct values.
+func (c *Col) text(b []byte) string {
+	if c.intern == nil {
+		return string(b)
+	}
+	if s, ok := c.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(c.intern) == maxInterned {
+		c.intern = nil // too many distinct values: interning would only cost
+	} else {
+		c.intern[s] = s
+	}
+	return s
+}
+
+// maxPresize caps the rows a column's slices are sized for before reading: the row count is the
+// footer's claim, which a corrupt file can inflate; past it the slices grow as values arrive.
+const maxPresize = 1 << 20
+
+// read reads the column's chunk of every row group into slices sized for rows (up to
+// maxPresize).
 func (c *Col) read(pf *parquet.File, index, rows int) error {
+	size := min(rows, maxPresize)
+	c.Valid = make([]bool, 0, size)
+	switch c.Kind {
+	case KindString:
+		c.Strings = make([]string, 0, size)
+		c.intern = map[string]string{}
+	case KindFloat:
+		c.Floats = make([]float64, 0, size)
+	default:
+		c.Ints = make([]int64, 0, size)
+	}
+	defer func() { c.intern = nil }()
 	for g, rg := range pf.RowGroups() {
 		chunks := rg.ColumnChunks()
 		if index >= len(chunks) {

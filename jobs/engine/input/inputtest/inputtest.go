@@ -155,10 +155,27 @@ func float(v any) (float64, bool) {
 	return 0, false
 }
 
-// OneRowShort returns the Parquet file data with a footer whose first row group (and file)
-// counts one row fewer than its column chunks hold, the pages left as they are: a reader
-// that trusts the count would silently drop a row.
+// OneRowShort rewrites a Parquet file's footer to claim one row fewer (in the file and its first
+// row group) than its pages hold, as a faulty writer might.
 func OneRowShort(t testing.TB, data []byte) []byte {
+	t.Helper()
+	return rewriteFooter(t, data, func(meta *format.FileMetaData) {
+		meta.NumRows--
+		meta.RowGroups[0].NumRows--
+	})
+}
+
+// ClaimRows rewrites a one-row-group Parquet file's footer to claim n rows (in the file and its
+// row group), whatever its pages hold: a corrupt count a reader must not trust.
+func ClaimRows(t testing.TB, data []byte, n int64) []byte {
+	t.Helper()
+	return rewriteFooter(t, data, func(meta *format.FileMetaData) {
+		meta.NumRows = n
+		meta.RowGroups[0].NumRows = n
+	})
+}
+
+func rewriteFooter(t testing.TB, data []byte, edit func(*format.FileMetaData)) []byte {
 	t.Helper()
 	footer := int(binary.LittleEndian.Uint32(data[len(data)-8:]))
 	body := data[:len(data)-8-footer]
@@ -166,12 +183,11 @@ func OneRowShort(t testing.TB, data []byte) []byte {
 	if err := thrift.Unmarshal(new(thrift.CompactProtocol), data[len(body):len(data)-8], &meta); err != nil {
 		t.Fatalf("inputtest: reading the footer: %v", err)
 	}
-	meta.NumRows--
-	meta.RowGroups[0].NumRows--
-	short, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
+	edit(&meta)
+	rewritten, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
 	if err != nil {
 		t.Fatalf("inputtest: writing the footer: %v", err)
 	}
-	out := binary.LittleEndian.AppendUint32(append(append([]byte(nil), body...), short...), uint32(len(short)))
+	out := binary.LittleEndian.AppendUint32(append(append([]byte(nil), body...), rewritten...), uint32(len(rewritten)))
 	return append(out, "PAR1"...)
 }
