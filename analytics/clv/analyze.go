@@ -75,6 +75,8 @@ func Analyze(t *feature.Table, asOfDay int32, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The customers' (x, t_x, T) groups, built once for the fit and the scores.
+	groups, index := cohorts(s)
 	res := &Result{Summary: s, Model: cfg.Model}
 	if res.Model == "" {
 		res.Model = ModelBGNBD
@@ -89,13 +91,13 @@ func Analyze(t *feature.Table, asOfDay int32, cfg Config) (*Result, error) {
 	}
 	switch res.Model {
 	case ModelBGNBD:
-		fit, err := FitBGNBD(s, cfg.Fit)
+		fit, err := fitBGNBD(s, groups, cfg.Fit)
 		if err = keep(err); err != nil {
 			return nil, err
 		}
 		res.Purchases, res.PurchaseFit = fit.Model, fit.Convergence
 	case ModelParetoNBD:
-		fit, err := FitParetoNBD(s, cfg.Fit)
+		fit, err := fitParetoNBD(s, groups, cfg.Fit)
 		if err = keep(err); err != nil {
 			return nil, err
 		}
@@ -105,7 +107,7 @@ func Analyze(t *feature.Table, asOfDay int32, cfg Config) (*Result, error) {
 	if err = keep(err); err != nil {
 		return nil, err
 	}
-	res.Scores, err = Score(s, res.Purchases, res.Spend.Model, cfg.Score)
+	res.Scores, err = score(s, groups, index, res.Purchases, res.Spend.Model, cfg.Score)
 	if err != nil {
 		return nil, err
 	}

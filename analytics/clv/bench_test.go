@@ -25,6 +25,24 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 }
 
+// BenchmarkAnalyzeLongHistory is BenchmarkAnalyze on 1M customers whose first purchases spread
+// over two years (the job's generated history), in weeks as the job's default: about five times
+// the distinct (x, t_x, T) groups of the CDNOW-like cohort, which is what the fits and scoring
+// cost scales with.
+func BenchmarkAnalyzeLongHistory(b *testing.B) {
+	cfg := cdnowLike(1_000_000)
+	cfg.cohortDays, cfg.asOfDay = 700, 730
+	tbl := synthTable(cfg)
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Analyze(tbl, cfg.asOfDay, Config{Unit: Weeks, Score: ScoreConfig{Horizon: 365.0 / 7, AnnualDiscountRate: 0.1}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.PurchaseFit.Groups), "groups")
+	}
+}
+
 // BenchmarkFitBGNBD times the BG/NBD fit alone on summaries of the same cohorts.
 func BenchmarkFitBGNBD(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {

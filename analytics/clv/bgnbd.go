@@ -90,6 +90,20 @@ func (m BGNBD) ExpectedPurchases(h History, t float64) float64 {
 	return m.expectedIfAlive(h, t) / (1 + m.deadOdds(h))
 }
 
+// predictAt is ExpectedPurchases at every t of ends (into e) and PAlive, sharing P(alive)'s
+// odds: the same operations on the same values, so the same bits.
+func (m BGNBD) predictAt(h History, ends, e []float64) float64 {
+	alive := 1 + m.deadOdds(h)
+	for k, t := range ends {
+		if t <= 0 {
+			e[k] = 0
+			continue
+		}
+		e[k] = m.expectedIfAlive(h, t) / alive
+	}
+	return 1 / alive
+}
+
 // expectedIfAlive returns (a+b+x−1)·[1 − (1−z)^(a−1)·2F1(A, a−1; c; z)]/(a−1) with
 // A = a+b−1−r, c = a+b+x−1, split as c·[1−(1−z)^(a−1)]/(a−1) − (1−z)^(a−1)·c·S, where
 // S = Σ_{k≥1} (A)_k (a)_{k−1} z^k / ((c)_k k!) is (2F1 − 1)/(a−1) with the factor a−1 cancelled.
@@ -252,10 +266,15 @@ func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
 // does not converge returns its best parameters with Converged = false and an error wrapping
 // ErrNotConverged.
 func FitBGNBD(s *Summary, cfg FitConfig) (BGNBDFit, error) {
+	groups, _ := cohorts(s)
+	return fitBGNBD(s, groups, cfg)
+}
+
+// fitBGNBD is FitBGNBD over the customers' groups (cohorts(s)).
+func fitBGNBD(s *Summary, groups []cohort, cfg FitConfig) (BGNBDFit, error) {
 	if err := cfg.validate(); err != nil {
 		return BGNBDFit{}, err
 	}
-	groups, _ := cohorts(s)
 	if len(groups) == 0 {
 		return BGNBDFit{}, fmt.Errorf("%w: BG/NBD: none of %d customers has a purchase", ErrNoCustomers, s.Len())
 	}

@@ -177,10 +177,15 @@ func (o *paretoNBDObjective) value(logParams, _ []float64) float64 {
 // an error wrapping ErrNotConverged. The likelihood is often flat in β (and s): compare fits by
 // their log-likelihood.
 func FitParetoNBD(s *Summary, cfg FitConfig) (ParetoNBDFit, error) {
+	groups, _ := cohorts(s)
+	return fitParetoNBD(s, groups, cfg)
+}
+
+// fitParetoNBD is FitParetoNBD over the customers' groups (cohorts(s)).
+func fitParetoNBD(s *Summary, groups []cohort, cfg FitConfig) (ParetoNBDFit, error) {
 	if err := cfg.validate(); err != nil {
 		return ParetoNBDFit{}, err
 	}
-	groups, _ := cohorts(s)
 	if len(groups) == 0 {
 		return ParetoNBDFit{}, fmt.Errorf("%w: Pareto/NBD: none of %d customers has a purchase", ErrNoCustomers, s.Len())
 	}

@@ -1,14 +1,12 @@
 package clv
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 
 	"github.com/rfmjob/rfm/analytics/internal/par"
+	"github.com/rfmjob/rfm/analytics/internal/rank"
 )
 
 // ScoreConfig sets the horizon and the money terms of the per-customer predictions. Its zero
@@ -84,6 +82,12 @@ type Scores struct {
 // It returns an error wrapping ErrNoMeanSpend when spend.Q ≤ 1 and ErrConfig for an invalid
 // cfg. A nil purchase model panics.
 func Score(s *Summary, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig) (*Scores, error) {
+	groups, index := cohorts(s)
+	return score(s, groups, index, purchases, spend, cfg)
+}
+
+// score is Score over the customers' groups and each customer's group (cohorts(s)).
+func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig) (*Scores, error) {
 	if purchases == nil {
 		panic("clv: Score with a nil purchase model")
 	}
@@ -111,19 +115,20 @@ func Score(s *Summary, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfi
 		CLVRank:           make([]int, n),
 	}
 	steps := discountSteps(cfg.Horizon, unit, cfg.AnnualDiscountRate)
-	groups, index := cohorts(s)
+	ends := make([]float64, len(steps))
+	for k, st := range steps {
+		ends[k] = st.end
+	}
 	type prediction struct{ pAlive, purchases, discounted float64 }
 	predictions := make([]prediction, len(groups))
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
 	par.Chunks(len(groups), sumChunk, 0, func(_, lo, hi int) {
+		e := make([]float64, len(steps))
 		for g := lo; g < hi; g++ {
-			h := groups[g].History
-			predictions[g] = prediction{
-				pAlive:     purchases.PAlive(h),
-				purchases:  purchases.ExpectedPurchases(h, cfg.Horizon),
-				discounted: discountedPurchases(purchases, h, steps),
-			}
+			// E[Y(t)] at every step's end; the last end is the horizon.
+			pAlive := predictAt(purchases, groups[g].History, ends, e)
+			predictions[g] = prediction{pAlive: pAlive, purchases: e[len(e)-1], discounted: discounted(e, steps)}
 		}
 	})
 	for i, g := range index {
@@ -161,34 +166,68 @@ func discountSteps(horizon float64, unit Unit, annualRate float64) []discountSte
 	}
 }
 
-// discountedPurchases returns Σ_k [E(τ_k) − E(τ_{k−1})]·factor_k.
-func discountedPurchases(m PurchaseModel, h History, steps []discountStep) float64 {
+// discounted returns Σ_k [E(τ_k) − E(τ_{k−1})]·factor_k.
+func discounted(e []float64, steps []discountStep) float64 {
 	var sum, prev float64
-	for _, st := range steps {
-		e := m.ExpectedPurchases(h, st.end)
-		sum += (e - prev) * st.factor
-		prev = e
+	for k, st := range steps {
+		sum += (e[k] - prev) * st.factor
+		prev = e[k]
 	}
 	return sum
 }
 
-// rank fills CLVRank: scored customers by CLV descending, ties by customer id ascending.
+// predictAt sets e[k] = E[Y(ends[k]) | h] and returns P(alive | h). A model that computes both
+// from shared parts (BG/NBD: P(alive) is a factor of every E[Y(t)]) does so once per customer;
+// the values are the bits of PAlive and ExpectedPurchases.
+func predictAt(m PurchaseModel, h History, ends, e []float64) float64 {
+	if bg, ok := m.(BGNBD); ok {
+		return bg.predictAt(h, ends, e)
+	}
+	for k, t := range ends {
+		e[k] = m.ExpectedPurchases(h, t)
+	}
+	return m.PAlive(h)
+}
+
+// rank fills CLVRank: scored customers by CLV descending, ties by customer id ascending, with
+// the radix ranking profit and Pareto use (rank.Descending) on an order-preserving integer key
+// of each CLV (clvKey).
 func (sc *Scores) rank() {
-	order := make([]int, 0, len(sc.CLV))
+	n := 0
+	for _, ok := range sc.Scored {
+		if ok {
+			n++
+		}
+	}
+	rows, ids, keys := make([]int32, 0, n), make([]string, 0, n), make([]int64, 0, n)
 	for i, ok := range sc.Scored {
 		if ok {
-			order = append(order, i)
+			rows = append(rows, int32(i))
+			ids = append(ids, sc.CustomerID[i])
+			keys = append(keys, clvKey(sc.CLV[i]))
 		}
 	}
-	slices.SortFunc(order, func(i, j int) int {
-		if c := cmp.Compare(sc.CLV[j], sc.CLV[i]); c != 0 {
-			return c
-		}
-		return strings.Compare(sc.CustomerID[i], sc.CustomerID[j])
-	})
-	for r, i := range order {
-		sc.CLVRank[i] = r + 1
+	order, _ := rank.Descending(ids, keys)
+	for r, k := range order {
+		sc.CLVRank[rows[k]] = r + 1
 	}
+}
+
+// clvKey maps x to an int64 in the order cmp.Compare gives floats: NaN below every number,
+// −0 equal to +0, and otherwise the order of the values (the IEEE bits of a non-negative value
+// are in value order; a negative value's magnitude bits are reversed).
+func clvKey(x float64) int64 {
+	switch {
+	case x != x:
+		return math.MinInt64
+	case x == 0:
+		return 0
+	}
+	b := int64(math.Float64bits(x))
+	if b < 0 {
+		b ^= math.MaxInt64
+	}
+	return b
 }
 
 // Len returns the number of customers.

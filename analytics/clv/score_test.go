@@ -1,8 +1,13 @@
 package clv
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rfmjob/rfm/analytics/feature"
@@ -242,5 +247,70 @@ func TestSummarizeErrors(t *testing.T) {
 				t.Errorf("got %v, want %v", err, c.want)
 			}
 		})
+	}
+}
+
+// TestPredictAtBits: predictAt gives exactly the bits of PAlive and ExpectedPurchases at each
+// time (it only shares P(alive)'s odds), for repeat and single buyers and t = 0.
+func TestPredictAtBits(t *testing.T) {
+	m := BGNBD{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}
+	ends := []float64{0, 4.3, 8.7, 13, 26.1, 52.14}
+	for _, h := range []History{{X: 0, TX: 0, T: 30}, {X: 1, TX: 3, T: 30}, {X: 7, TX: 29.5, T: 30}, {X: 40, TX: 100, T: 104}} {
+		e := make([]float64, len(ends))
+		pAlive := predictAt(m, h, ends, e)
+		if pAlive != m.PAlive(h) {
+			t.Errorf("%+v: P(alive) %v, PAlive %v", h, pAlive, m.PAlive(h))
+		}
+		for k, end := range ends {
+			if want := m.ExpectedPurchases(h, end); e[k] != want {
+				t.Errorf("%+v at %v: %v, ExpectedPurchases %v", h, end, e[k], want)
+			}
+		}
+	}
+}
+
+// TestRankMatchesComparisonSort: the radix ranking gives the ranks of a comparison sort by CLV
+// descending (cmp.Compare: NaN lowest, −0 = +0) then id ascending, on values with ties, zeros of
+// both signs, infinities and NaN, and ids not in row order.
+func TestRankMatchesComparisonSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1, -1, 1e-300, -1e-300, 5e300}
+	for _, n := range []int{10, 1000, 20_000} {
+		sc := &Scores{CustomerID: make([]string, n), Scored: make([]bool, n), CLV: make([]float64, n), CLVRank: make([]int, n)}
+		for i := range n {
+			sc.CustomerID[i] = fmt.Sprintf("c%d", rng.IntN(n)) // repeats and out of order
+			sc.Scored[i] = rng.IntN(10) > 0
+			switch rng.IntN(4) {
+			case 0:
+				sc.CLV[i] = special[rng.IntN(len(special))]
+			case 1:
+				sc.CLV[i] = float64(rng.IntN(20)) // ties
+			default:
+				sc.CLV[i] = rng.NormFloat64() * 1000
+			}
+		}
+		sc.rank()
+		var order []int
+		for i, ok := range sc.Scored {
+			if ok {
+				order = append(order, i)
+			}
+		}
+		slices.SortStableFunc(order, func(i, j int) int {
+			if c := cmp.Compare(sc.CLV[j], sc.CLV[i]); c != 0 {
+				return c
+			}
+			return strings.Compare(sc.CustomerID[i], sc.CustomerID[j])
+		})
+		for r, i := range order {
+			if sc.CLVRank[i] != r+1 {
+				t.Fatalf("n=%d: customer %d (%s, CLV %v) ranked %d, the comparison sort says %d", n, i, sc.CustomerID[i], sc.CLV[i], sc.CLVRank[i], r+1)
+			}
+		}
+		for i, ok := range sc.Scored {
+			if !ok && sc.CLVRank[i] != 0 {
+				t.Fatalf("unscored customer %d ranked %d", i, sc.CLVRank[i])
+			}
+		}
 	}
 }
