@@ -56,6 +56,13 @@ type Convergence struct {
 	// Customers is the number of customers fitted; Groups the number of distinct inputs they
 	// were grouped into.
 	Customers, Groups int
+	// StdErrors are the parameters' standard errors, in the order of the model's parameters,
+	// from the observed information (StandardErrors); nil when the information matrix at the
+	// optimum is not positive definite (a flat likelihood).
+	StdErrors []float64
+	// LogCov is the covariance of the log-parameters (the inverse observed information on the
+	// log scale), for intervals and parametric bootstraps; nil with StdErrors.
+	LogCov [][]float64
 }
 
 // objective is a negative mean log-likelihood over log-parameters; grad, when non-nil,
@@ -109,6 +116,7 @@ func maximize(f objective, start []float64, analytic bool, customers float64, cf
 		Evaluations:   res.FuncEvaluations,
 		LogLikelihood: -res.F * customers,
 	}
+	conv.StdErrors, conv.LogCov = standardErrors(problem, res.X, customers, analytic)
 	if !conv.Converged {
 		return params, conv, fmt.Errorf("%w: status %s after %d iterations, gradient norm %.3g (tolerance %.3g), optimizer error %v",
 			ErrNotConverged, conv.Status, conv.Iterations, gradNorm, cfg.GradientTolerance, optErr)

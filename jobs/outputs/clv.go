@@ -28,8 +28,11 @@ func (v *CLV) columns() []pq.Column {
 	return cols
 }
 
-// tables writes section "parameter" (name, value) and "fit" (log_likelihood, iterations,
-// converged, customers) rows for the purchase model and the spend model.
+// tables writes, for the purchase model and the spend model: section "parameter" rows (name,
+// value), "std_error" rows (the observed-information standard error, delta method; absent when
+// the information is not positive definite) and "ci95_low"/"ci95_high" rows (the 95% interval
+// exp(log θ ± 1.96·se(log θ))), then "fit" rows (log_likelihood, iterations, converged,
+// customers) and the horizon. label is the model.
 func (v *CLV) tables(asOfDay int32) []Table {
 	if v.Result == nil {
 		return nil
@@ -37,26 +40,37 @@ func (v *CLV) tables(asOfDay int32) []Table {
 	var l longTable
 	res := v.Result
 	model := string(res.Model)
+	type param struct {
+		name  string
+		value float64
+	}
+	var purchase []param
 	switch m := res.Purchases.(type) {
 	case clv.BGNBD:
-		for _, p := range []struct {
-			n string
-			x float64
-		}{{"r", m.R}, {"alpha", m.Alpha}, {"a", m.A}, {"b", m.B}} {
-			l.add("parameter", p.n, model, 0, p.x)
-		}
+		purchase = []param{{"r", m.R}, {"alpha", m.Alpha}, {"a", m.A}, {"b", m.B}}
 	case clv.ParetoNBD:
-		for _, p := range []struct {
-			n string
-			x float64
-		}{{"r", m.R}, {"alpha", m.Alpha}, {"s", m.S}, {"beta", m.Beta}} {
-			l.add("parameter", p.n, model, 0, p.x)
-		}
+		purchase = []param{{"r", m.R}, {"alpha", m.Alpha}, {"s", m.S}, {"beta", m.Beta}}
 	}
 	g := res.Spend.Model
-	l.add("parameter", "p", "gamma_gamma", 0, g.P)
-	l.add("parameter", "q", "gamma_gamma", 0, g.Q)
-	l.add("parameter", "gamma", "gamma_gamma", 0, g.Gamma)
+	models := []struct {
+		label  string
+		params []param
+		c      clv.Convergence
+	}{{model, purchase, res.PurchaseFit}, {"gamma_gamma", []param{{"p", g.P}, {"q", g.Q}, {"gamma", g.Gamma}}, res.Spend.Convergence}}
+	for _, mdl := range models {
+		for _, p := range mdl.params {
+			l.add("parameter", p.name, mdl.label, 0, p.value)
+		}
+	}
+	for _, mdl := range models {
+		for i, p := range mdl.params {
+			if lo, hi, ok := mdl.c.LogInterval(i, p.value); ok {
+				l.add("std_error", p.name, mdl.label, 0, mdl.c.StdErrors[i])
+				l.add("ci95_low", p.name, mdl.label, 0, lo)
+				l.add("ci95_high", p.name, mdl.label, 0, hi)
+			}
+		}
+	}
 	for _, f := range []struct {
 		label string
 		c     clv.Convergence
