@@ -182,6 +182,9 @@ func (a *analysis) clv(t *feature.Table, d *outputs.Date) (*outputs.CLV, []strin
 		return &outputs.CLV{}, []string{fmt.Sprintf("clv skipped: %v", err)}, nil
 	}
 	v := &outputs.CLV{Result: res}
+	if !res.Scores.HasChurn {
+		notes = append(notes, fmt.Sprintf("clv: churn_risk, churn_band and expected_next_order_date need clv.model bgnbd (%s has no closed form for them); left out", res.Model))
+	}
 	if held := d.TierOf(); held != nil {
 		names := d.Profit.Tiers.Tiers
 		predicted, upgrade := tier.Predict(held, len(names), res.Scores.CLVRank)

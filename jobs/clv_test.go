@@ -3,10 +3,16 @@ package jobs
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/rfmjob/rfm/analytics/clv"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
@@ -66,5 +72,70 @@ func TestUpgradePotential(t *testing.T) {
 	}
 	if upgrades == 0 {
 		t.Error("no customer has upgrade potential in a data set with lapsing and growing customers")
+	}
+}
+
+type churnRow struct {
+	CustomerID string     `parquet:"customer_id"`
+	AsOf       time.Time  `parquet:"as_of,date"`
+	Frequency  int64      `parquet:"frequency"`
+	PAlive     *float64   `parquet:"p_alive,optional"`
+	Risk       *float64   `parquet:"churn_risk,optional"`
+	Band       *string    `parquet:"churn_band,optional"`
+	Next       *time.Time `parquet:"expected_next_order_date,optional,date"`
+}
+
+// TestChurnColumns: with BG/NBD every customer with a purchase has a churn risk in [0, 1] and
+// its band; a next-order date after the as-of day exactly when P(alive) ≥ 1/2; customers
+// without a purchase have none of them. With Pareto/NBD the columns are left out, with a note.
+func TestChurnColumns(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	out := t.TempDir()
+	if _, err := Run(context.Background(), demoConfig(t, in, out), "2024-06-30", RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.ReadFile[churnRow](store.TablePath(out, outputs.TableCustomers, "2024-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bands := map[string]int{}
+	for _, r := range rows {
+		if r.Frequency == 0 {
+			if r.Risk != nil || r.Band != nil || r.Next != nil {
+				t.Errorf("%s has no purchase but churn %v %v %v", r.CustomerID, r.Risk, r.Band, r.Next)
+			}
+			continue
+		}
+		if r.Risk == nil || !(*r.Risk >= 0 && *r.Risk <= 1) || r.Band == nil || *r.Band != clv.ChurnBand(*r.Risk) {
+			t.Fatalf("%s: churn risk %v, band %v", r.CustomerID, r.Risk, r.Band)
+		}
+		bands[*r.Band]++
+		if likely := *r.PAlive >= 0.5; likely != (r.Next != nil) || (r.Next != nil && !r.Next.After(r.AsOf)) {
+			t.Errorf("%s: P(alive) %v, next order %v (as of %v)", r.CustomerID, *r.PAlive, r.Next, r.AsOf)
+		}
+	}
+	if len(bands) < 2 {
+		t.Errorf("bands %v: the demo should have customers in more than one band", bands)
+	}
+	cfg := demoConfig(t, in, t.TempDir())
+	cfg.CLV.Model = "pareto_nbd"
+	m, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(m.Warnings, func(w string) bool { return strings.Contains(w, "need clv.model bgnbd") }) {
+		t.Errorf("Pareto/NBD run: warnings %q, want the churn note", m.Warnings)
+	}
+	tb, err := pq.ReadTable(store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2024-06-30"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"churn_risk", "churn_band", "expected_next_order_date"} {
+		if _, ok := tb.Col(name); ok {
+			t.Errorf("Pareto/NBD run wrote %s", name)
+		}
+	}
+	if _, ok := tb.Col("p_alive"); !ok {
+		t.Error("Pareto/NBD run wrote no p_alive: the check above proves nothing")
 	}
 }

@@ -19,6 +19,8 @@ type ScoreConfig struct {
 	Margin float64
 	// AnnualDiscountRate is the yearly discount rate d ≥ 0 (0.1 = 10%); 0 means no discounting.
 	AnnualDiscountRate float64
+	// ChurnHorizon is the span of the churn risk, in the summary's unit; 0 means 90 days.
+	ChurnHorizon float64
 }
 
 // Validate reports every problem of c, each wrapping ErrConfig.
@@ -29,6 +31,9 @@ func (c ScoreConfig) Validate() error {
 	}
 	if !(c.Margin >= 0 && c.Margin <= 1) {
 		errs = append(errs, fmt.Errorf("%w: Margin %v, want 0 < margin <= 1 (0 for the default 1)", ErrConfig, c.Margin))
+	}
+	if !(c.ChurnHorizon >= 0) || math.IsInf(c.ChurnHorizon, 1) {
+		errs = append(errs, fmt.Errorf("%w: ChurnHorizon %v, want a finite value >= 0", ErrConfig, c.ChurnHorizon))
 	}
 	if !(c.AnnualDiscountRate >= 0) || math.IsInf(c.AnnualDiscountRate, 1) {
 		errs = append(errs, fmt.Errorf("%w: AnnualDiscountRate %v, want a finite value >= 0", ErrConfig, c.AnnualDiscountRate))
@@ -42,6 +47,9 @@ func (c ScoreConfig) withDefaults(u Unit) ScoreConfig {
 	}
 	if c.Margin == 0 {
 		c.Margin = 1
+	}
+	if c.ChurnHorizon == 0 {
+		c.ChurnHorizon = 90 / u.days()
 	}
 	return c
 }
@@ -66,7 +74,19 @@ type Scores struct {
 	// CLVRank ranks scored customers by CLV: 1 is the highest, ties go to the smaller customer
 	// id; 0 for unscored customers.
 	CLVRank []int
+
+	// The churn view, for the BG/NBD model (HasChurn; Pareto/NBD has no closed form for it).
+	// ChurnHorizon is its span in Unit; ChurnRisk is BGNBD.ProbNoPurchase over it, and
+	// NextPurchaseWait BGNBD.MedianWaitIfAlive in Unit, set for customers likely alive
+	// (P(alive) ≥ 1/2) and NaN for the others.
+	HasChurn         bool
+	ChurnHorizon     float64
+	ChurnRisk        []float64
+	NextPurchaseWait []float64
 }
+
+// likelyAlive is the P(alive) from which a customer gets a next-purchase wait.
+const likelyAlive = 0.5
 
 // Score predicts every fitted customer of s with the purchase model and the spend model:
 //
@@ -114,12 +134,17 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 		CLV:               make([]float64, n),
 		CLVRank:           make([]int, n),
 	}
+	bg, hasChurn := purchases.(BGNBD)
+	if hasChurn {
+		out.HasChurn, out.ChurnHorizon = true, cfg.ChurnHorizon
+		out.ChurnRisk, out.NextPurchaseWait = make([]float64, n), make([]float64, n)
+	}
 	steps := discountSteps(cfg.Horizon, unit, cfg.AnnualDiscountRate)
 	ends := make([]float64, len(steps))
 	for k, st := range steps {
 		ends[k] = st.end
 	}
-	type prediction struct{ pAlive, purchases, discounted float64 }
+	type prediction struct{ pAlive, purchases, discounted, churn, wait float64 }
 	predictions := make([]prediction, len(groups))
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
@@ -127,8 +152,16 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 		e := make([]float64, len(steps))
 		for g := lo; g < hi; g++ {
 			// E[Y(t)] at every step's end; the last end is the horizon.
-			pAlive := predictAt(purchases, groups[g].History, ends, e)
-			predictions[g] = prediction{pAlive: pAlive, purchases: e[len(e)-1], discounted: discounted(e, steps)}
+			h := groups[g].History
+			pAlive := predictAt(purchases, h, ends, e)
+			p := prediction{pAlive: pAlive, purchases: e[len(e)-1], discounted: discounted(e, steps), wait: math.NaN()}
+			if hasChurn {
+				p.churn = bg.ProbNoPurchase(h, cfg.ChurnHorizon)
+				if pAlive >= likelyAlive {
+					p.wait = bg.MedianWaitIfAlive(h)
+				}
+			}
+			predictions[g] = p
 		}
 	})
 	for i, g := range index {
@@ -142,6 +175,9 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 		out.ExpectedPurchases[i] = p.purchases
 		out.ExpectedSpend[i] = spendMean
 		out.CLV[i] = cfg.Margin * spendMean * p.discounted
+		if hasChurn {
+			out.ChurnRisk[i], out.NextPurchaseWait[i] = p.churn, p.wait
+		}
 	}
 	out.rank()
 	return out, nil

@@ -27,6 +27,9 @@ const (
 )
 
 // days returns the length of one unit in days; "" means Weeks.
+// Days is the unit's length in days (7 for weeks, 1 for days).
+func (u Unit) Days() float64 { return u.days() }
+
 func (u Unit) days() float64 {
 	switch u {
 	case Weeks, "":

@@ -130,6 +130,9 @@ func (c *Config) Validate() error {
 	if c.Clusters.On() {
 		c.Clusters.validate(&p)
 	}
+	if c.CLV.ChurnDays < 0 {
+		p.add("clv.churn_days", c.CLV.ChurnDays, "a number of days ≥ 1 (0 for the default 90)")
+	}
 	c.validateProfit(&p)
 	c.Migration.validate(&p)
 	if c.Schedule.Cron != "" {

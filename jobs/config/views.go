@@ -54,6 +54,9 @@ type CLVConfig struct {
 	Margin float64 `yaml:"margin"`
 	// AnnualDiscountRate discounts future value, e.g. 0.1; default 0.
 	AnnualDiscountRate float64 `yaml:"annual_discount_rate"`
+	// ChurnDays is the span of churn_risk, the probability of no purchase in the next N days
+	// (BG/NBD); default 90.
+	ChurnDays int `yaml:"churn_days"`
 }
 
 func (c *CLVConfig) On() bool { return c.Enabled == nil || *c.Enabled }
@@ -67,11 +70,16 @@ func (c *CLVConfig) Analytics() clv.Config {
 	if horizon == 0 {
 		horizon = 365
 	}
+	churn := float64(c.ChurnDays)
+	if churn == 0 {
+		churn = 90
+	}
 	if unit == clv.Weeks {
 		horizon /= 7
+		churn /= 7
 	}
 	return clv.Config{Unit: unit, Model: clv.ModelName(c.Model),
-		Score: clv.ScoreConfig{Horizon: horizon, Margin: c.Margin, AnnualDiscountRate: c.AnnualDiscountRate}}
+		Score: clv.ScoreConfig{Horizon: horizon, Margin: c.Margin, AnnualDiscountRate: c.AnnualDiscountRate, ChurnHorizon: churn}}
 }
 
 // MigrationConfig configures how customers moving between tiers and segments are tracked from

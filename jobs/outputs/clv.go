@@ -1,11 +1,23 @@
 package outputs
 
 import (
+	"math"
+
 	"github.com/rfmjob/rfm/analytics/clv"
+	"github.com/rfmjob/rfm/analytics/feature"
 	pq "github.com/rfmjob/rfm/jobs/parquetio"
 )
 
-func (v *CLV) columns() []pq.Column {
+// maxNextOrderDays bounds expected_next_order_date: a median wait beyond a century is no date
+// anyone plans by, and is left null.
+const maxNextOrderDays = 36525
+
+// columns are the predictions, then with the BG/NBD model the churn view: churn_risk (the
+// probability of no purchase within clv.churn_days), churn_band (Low < 1/3 ≤ Medium ≤ 2/3 <
+// High) and expected_next_order_date, the as-of day plus the median wait for the next purchase
+// of a customer alive (rounded up to whole days), for customers with P(alive) ≥ 1/2; then the
+// predicted tier.
+func (v *CLV) columns(asOfDay int32) []pq.Column {
 	if v.Result == nil {
 		return nil
 	}
@@ -21,6 +33,24 @@ func (v *CLV) columns() []pq.Column {
 		pq.OptionalFloat64("expected_spend", s.ExpectedSpend, scored),
 		pq.OptionalFloat64("clv", s.CLV, scored),
 		pq.OptionalInt64("clv_rank", rank, scored),
+	}
+	if s.HasChurn {
+		band := make([]string, len(s.ChurnRisk))
+		next := make([]int32, len(s.ChurnRisk))
+		for i, risk := range s.ChurnRisk {
+			next[i] = feature.NoDate
+			if !s.Scored[i] {
+				continue
+			}
+			band[i] = clv.ChurnBand(risk)
+			if w := math.Ceil(s.NextPurchaseWait[i] * s.Unit.Days()); w >= 1 && w <= maxNextOrderDays {
+				next[i] = asOfDay + int32(w)
+			}
+		}
+		cols = append(cols,
+			pq.OptionalFloat64("churn_risk", s.ChurnRisk, scored),
+			pq.OptionalString("churn_band", band),
+			pq.Date("expected_next_order_date", next))
 	}
 	if v.PredictedTier != nil {
 		cols = append(cols, pq.OptionalString("predicted_tier", v.PredictedTier), pq.Bool("upgrade_potential", v.UpgradePotential))

@@ -103,7 +103,7 @@ func (d *Date) Tables() []Table {
 		tables = append(tables, d.Clusters.tables(d.AsOfDay)...)
 	}
 	if d.CLV != nil {
-		tables[0].Cols = append(tables[0].Cols, d.CLV.columns()...)
+		tables[0].Cols = append(tables[0].Cols, d.CLV.columns(d.AsOfDay)...)
 		tables = append(tables, d.CLV.tables(d.AsOfDay)...)
 	}
 	if d.Migration != nil {
