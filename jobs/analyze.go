@@ -169,6 +169,10 @@ func (a *analysis) clv(t *feature.Table, d *outputs.Date) (*outputs.CLV, []strin
 	if !cfg.On() {
 		return nil, nil, nil
 	}
+	minBuyers, minDays := cfg.Gate()
+	if err := clv.Gate(t, a.asOfDay, minBuyers, minDays); err != nil {
+		return &outputs.CLV{}, []string{fmt.Sprintf("clv skipped: %v (clv.min_buyers %d, clv.min_history_days %d): too little data for predictions anyone should act on", err, minBuyers, minDays)}, nil
+	}
 	res, err := clv.Analyze(t, a.asOfDay, cfg.Analytics())
 	var notes []string
 	switch {

@@ -91,7 +91,9 @@ type churnRow struct {
 func TestChurnColumns(t *testing.T) {
 	in := generatedInput(t, smallDemo)
 	out := t.TempDir()
-	if _, err := Run(context.Background(), demoConfig(t, in, out), "2024-06-30", RunOptions{}); err != nil {
+	cfg := demoConfig(t, in, out)
+	cfg.CLV.MinBuyers = new(int) // 300 customers: below the default gate
+	if _, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := parquet.ReadFile[churnRow](store.TablePath(out, outputs.TableCustomers, "2024-06-30"))
@@ -117,8 +119,9 @@ func TestChurnColumns(t *testing.T) {
 	if len(bands) < 2 {
 		t.Errorf("bands %v: the demo should have customers in more than one band", bands)
 	}
-	cfg := demoConfig(t, in, t.TempDir())
+	cfg = demoConfig(t, in, t.TempDir())
 	cfg.CLV.Model = "pareto_nbd"
+	cfg.CLV.MinBuyers = new(int)
 	m, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -137,5 +140,40 @@ func TestChurnColumns(t *testing.T) {
 	}
 	if _, ok := tb.Col("p_alive"); !ok {
 		t.Error("Pareto/NBD run wrote no p_alive: the check above proves nothing")
+	}
+}
+
+// TestCLVGate: with the default gate (500 buyers, 180 days), a 300-customer history fits no
+// model: no CLV columns or table, and a manifest warning that says which bound failed; with the
+// bound lowered the same history is fitted.
+func TestCLVGate(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	cfg := demoConfig(t, in, t.TempDir())
+	m, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Output(outputs.TableCLV); ok {
+		t.Error("a gated run wrote the clv table")
+	}
+	if !slices.ContainsFunc(m.Warnings, func(w string) bool {
+		return strings.Contains(w, "clv skipped: clv: too little data to fit:") && strings.Contains(w, "fewer than 500") && strings.Contains(w, "clv.min_buyers 500")
+	}) {
+		t.Errorf("warnings %q, want the gate's", m.Warnings)
+	}
+	tb, err := pq.ReadTable(store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2024-06-30"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tb.Col("clv"); ok {
+		t.Error("a gated run wrote the clv column")
+	}
+	lower := 100
+	cfg = demoConfig(t, in, t.TempDir())
+	cfg.CLV.MinBuyers = &lower
+	if m, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
+		t.Fatal(err)
+	} else if _, ok := m.Output(outputs.TableCLV); !ok {
+		t.Errorf("with clv.min_buyers 100 the run wrote no clv table (warnings %q)", m.Warnings)
 	}
 }

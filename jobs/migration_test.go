@@ -267,6 +267,7 @@ func TestUpgradePotentialUnderProtection(t *testing.T) {
 	in := generatedInput(t, gen.Options{Customers: 400, Transactions: 8000, Seed: 9, Days: 365})
 	cfg := demoConfig(t, in, t.TempDir())
 	cfg.Migration.PeriodsBelow = 2
+	cfg.CLV.MinBuyers = new(int) // 400 customers: below the default gate
 	if _, err := Run(context.Background(), cfg, "2023-06-30", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -294,6 +295,9 @@ func TestUpgradePotentialUnderProtection(t *testing.T) {
 	}
 	if protected == 0 {
 		t.Fatal("no customer holds a tier above the one earned: the fixture does not exercise protection")
+	}
+	if len(ranked) == 0 {
+		t.Fatal("no customer ranked by CLV: the check below would prove nothing")
 	}
 	slices.SortFunc(ranked, func(a, b heldPrediction) int { return int(*a.CLVRank - *b.CLVRank) })
 	k, left := 0, sizes[0]

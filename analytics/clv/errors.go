@@ -26,3 +26,6 @@ var (
 	// p·γ/(q−1) does not exist, so no expected spend (and no CLV) can be computed.
 	ErrNoMeanSpend = errors.New("clv: gamma-gamma mean spend undefined (q <= 1)")
 )
+
+// ErrTooLittleData reports a history too small to fit the models on (Gate).
+var ErrTooLittleData = errors.New("clv: too little data to fit")

@@ -130,6 +130,9 @@ func (c *Config) Validate() error {
 	if c.Clusters.On() {
 		c.Clusters.validate(&p)
 	}
+	if b, d := c.CLV.Gate(); b < 0 || d < 0 {
+		p.add("clv.min_buyers, clv.min_history_days", fmt.Sprintf("%d, %d", b, d), "≥ 0 (0 turns a bound off)")
+	}
 	if c.CLV.ChurnDays < 0 {
 		p.add("clv.churn_days", c.CLV.ChurnDays, "a number of days ≥ 1 (0 for the default 90)")
 	}

@@ -57,9 +57,33 @@ type CLVConfig struct {
 	// ChurnDays is the span of churn_risk, the probability of no purchase in the next N days
 	// (BG/NBD); default 90.
 	ChurnDays int `yaml:"churn_days"`
+	// MinBuyers and MinHistoryDays gate the fit on too little data: with fewer customers with
+	// a purchase, or a shorter history (earliest first purchase to the as-of day), the models
+	// are not fitted, the CLV columns and table are left out and the manifest says why.
+	// Defaults 500 and 180; 0 turns a bound off.
+	MinBuyers      *int `yaml:"min_buyers"`
+	MinHistoryDays *int `yaml:"min_history_days"`
 }
 
 func (c *CLVConfig) On() bool { return c.Enabled == nil || *c.Enabled }
+
+// Default fit gate.
+const (
+	DefaultCLVMinBuyers      = 500
+	DefaultCLVMinHistoryDays = 180
+)
+
+// Gate returns the fit gate's bounds, defaults filled.
+func (c *CLVConfig) Gate() (minBuyers, minHistoryDays int) {
+	minBuyers, minHistoryDays = DefaultCLVMinBuyers, DefaultCLVMinHistoryDays
+	if c.MinBuyers != nil {
+		minBuyers = *c.MinBuyers
+	}
+	if c.MinHistoryDays != nil {
+		minHistoryDays = *c.MinHistoryDays
+	}
+	return minBuyers, minHistoryDays
+}
 
 func (c *CLVConfig) Analytics() clv.Config {
 	unit := clv.Weeks
