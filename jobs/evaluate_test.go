@@ -97,6 +97,18 @@ func TestEvaluateCDNOW(t *testing.T) {
 			if total.Bucket != "total" || total.Actual != 1882 || total.Customers != 2357 {
 				t.Errorf("holdout total %+v, want 1882 actual repeat purchases of 2357 customers", total)
 			}
+			// The BG/NBD forecast of P(any purchase in the holdout) has skill: its Brier score is
+			// below the no-skill forecast's, the holdout's share of buyers p̄ for everyone, whose
+			// score is p̄(1 − p̄). And RMSE ≥ MAE ≥ |mean error|, as any errors give.
+			pbar := float64(total.Buyers) / float64(total.Customers)
+			if !(total.Brier > 0 && total.Brier < pbar*(1-pbar)) {
+				t.Errorf("Brier %v, want below the no-skill %v (p̄ = %d/%d)", total.Brier, pbar*(1-pbar), total.Buyers, total.Customers)
+			}
+			if meanErr := math.Abs(total.MeanPredicted - total.MeanActual); !(total.RMSE >= total.MAE && total.MAE >= meanErr) {
+				t.Errorf("RMSE %v, MAE %v, |mean error| %v", total.RMSE, total.MAE, meanErr)
+			}
+			t.Logf("holdout: %d of %d customers bought; MAE %.4f, RMSE %.4f, Brier %.4f (no skill %.4f)",
+				total.Buyers, total.Customers, total.MAE, total.RMSE, total.Brier, pbar*(1-pbar))
 			if ev.HoldoutLength != 39 {
 				t.Errorf("holdout length %g weeks, want 39", ev.HoldoutLength)
 			}

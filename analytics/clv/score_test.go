@@ -152,18 +152,38 @@ func TestEvaluateHoldoutByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Errors per customer (predicted 1): a 0, b 1 (bucket 0); c −2, e −4 (bucket 7+).
 	want := map[string]HoldoutRow{
-		"0":     {Bucket: "0", Customers: 2, Actual: 1, Predicted: 2, MeanActual: 0.5, MeanPredicted: 1},
+		"0":     {Bucket: "0", Customers: 2, Buyers: 1, Actual: 1, Predicted: 2, MeanActual: 0.5, MeanPredicted: 1, MAE: 0.5, RMSE: math.Sqrt(0.5)},
 		"1":     {Bucket: "1"},
-		"7+":    {Bucket: "7+", Customers: 2, Actual: 8, Predicted: 2, MeanActual: 4, MeanPredicted: 1},
-		"total": {Bucket: "total", Customers: 4, Actual: 9, Predicted: 4, MeanActual: 2.25, MeanPredicted: 1},
+		"7+":    {Bucket: "7+", Customers: 2, Buyers: 2, Actual: 8, Predicted: 2, MeanActual: 4, MeanPredicted: 1, MAE: 3, RMSE: math.Sqrt(10)},
+		"total": {Bucket: "total", Customers: 4, Buyers: 3, Actual: 9, Predicted: 4, MeanActual: 2.25, MeanPredicted: 1, MAE: 1.75, RMSE: math.Sqrt(21.0 / 4)},
 	}
 	if len(rows) != HoldoutBuckets+1 {
 		t.Fatalf("got %d rows, want %d", len(rows), HoldoutBuckets+1)
 	}
 	for _, r := range rows {
+		if !math.IsNaN(r.Brier) {
+			t.Errorf("bucket %s: Brier %v for a model without ProbNoPurchase, want NaN", r.Bucket, r.Brier)
+		}
+		r.Brier = 0
 		if w, ok := want[r.Bucket]; ok && r != w {
 			t.Errorf("bucket %s: got %+v, want %+v", r.Bucket, r, w)
+		}
+	}
+	// With P(no purchase in 2 weeks) = e^(−0.5·2) for everyone, P(any) = 1 − e^−1: the Brier
+	// score of bucket 0 (a bought, b did not) is ((P−1)² + P²)/2, of 7+ (both bought) (P−1)².
+	rows, err = EvaluateHoldout(s, poissonModel{linearModel{rate: 0.5}}, 2, []float64{1, 0, 3, 9, 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := 1 - math.Exp(-1)
+	for _, c := range []struct {
+		row   int
+		brier float64
+	}{{0, ((p-1)*(p-1) + p*p) / 2}, {HoldoutBuckets - 1, (p - 1) * (p - 1)}, {HoldoutBuckets, (3*(p-1)*(p-1) + p*p) / 4}} {
+		if got := rows[c.row].Brier; math.Abs(got-c.brier) > 1e-15 {
+			t.Errorf("bucket %s: Brier %v, want %v", rows[c.row].Bucket, got, c.brier)
 		}
 	}
 	if _, err := EvaluateHoldout(s, linearModel{0.5}, 2, []float64{1, -1, 0, 0, 0}); !errors.Is(err, ErrInconsistentRow) {
@@ -314,3 +334,8 @@ func TestRankMatchesComparisonSort(t *testing.T) {
 		}
 	}
 }
+
+// poissonModel is linearModel with the Poisson probability of no purchase, e^(−rate·t).
+type poissonModel struct{ linearModel }
+
+func (m poissonModel) ProbNoPurchase(_ History, t float64) float64 { return math.Exp(-m.rate * t) }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/engines"
@@ -43,9 +44,13 @@ func cmdEvaluate(ctx context.Context, args []string, e *env) error {
 		ev.Fit.Model, ev.CalibrationEnd, c.LogLikelihood, c.Iterations, c.Converged)
 	fmt.Fprintf(e.stdout, "%d repeat buyers made %.0f repeat purchases in calibration; holdout to %s (%.1f %s):\n\n",
 		ev.Repeaters, ev.RepeatPurchases, ev.HoldoutEnd, ev.HoldoutLength, ev.Fit.Summary.Unit)
-	fmt.Fprintf(e.stdout, "%-8s %10s %12s %12s %14s %14s\n", "x", "customers", "actual", "predicted", "mean actual", "mean predicted")
+	fmt.Fprintf(e.stdout, "%-8s %10s %12s %12s %14s %14s %8s %8s %8s\n", "x", "customers", "actual", "predicted", "mean actual", "mean predicted", "mae", "rmse", "brier")
 	for _, r := range ev.Rows {
-		fmt.Fprintf(e.stdout, "%-8s %10d %12.0f %12.1f %14.3f %14.3f\n", r.Bucket, r.Customers, r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted)
+		brier := "-" // a model without P(no purchase): Pareto/NBD
+		if !math.IsNaN(r.Brier) {
+			brier = fmt.Sprintf("%.4f", r.Brier)
+		}
+		fmt.Fprintf(e.stdout, "%-8s %10d %12.0f %12.1f %14.3f %14.3f %8.3f %8.3f %8s\n", r.Bucket, r.Customers, r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted, r.MAE, r.RMSE, brier)
 	}
 	fmt.Fprintf(e.stdout, "\nwritten to %s/%s\n", cfg.Output.Dir, ev.Path)
 	return nil
