@@ -185,7 +185,7 @@ func (a *analysis) clv(t *feature.Table, d *outputs.Date) (*outputs.CLV, []strin
 		a.logger.Warn("clv skipped", "err", err)
 		return &outputs.CLV{}, []string{fmt.Sprintf("clv skipped: %v", err)}, nil
 	}
-	v := &outputs.CLV{Result: res}
+	v := &outputs.CLV{Result: res, Periods: cfg.PeriodsOn()}
 	if !res.Scores.HasChurn {
 		notes = append(notes, fmt.Sprintf("clv: churn_risk, churn_band and expected_next_order_date need clv.model bgnbd (%s has no closed form for them); left out", res.Model))
 	}

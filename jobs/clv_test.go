@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -175,5 +176,80 @@ func TestCLVGate(t *testing.T) {
 		t.Fatal(err)
 	} else if _, ok := m.Output(outputs.TableCLV); !ok {
 		t.Errorf("with clv.min_buyers 100 the run wrote no clv table (warnings %q)", m.Warnings)
+	}
+}
+
+type periodRow struct {
+	CustomerID string    `parquet:"customer_id"`
+	AsOf       time.Time `parquet:"as_of,date"`
+	Period     time.Time `parquet:"period,date"`
+	Purchases  float64   `parquet:"expected_purchases"`
+	CLV        float64   `parquet:"clv"`
+}
+
+type customerCLV struct {
+	CustomerID string   `parquet:"customer_id"`
+	Purchases  *float64 `parquet:"expected_purchases,optional"`
+	CLV        *float64 `parquet:"clv,optional"`
+}
+
+// TestCLVPeriods: clv_periods holds 12 months for every customer with a CLV, starting the day
+// after the as-of day and about a month apart, and each customer's months sum to the customers
+// table's clv to the cent and to its expected_purchases (to 1e-9).
+func TestCLVPeriods(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	cfg := demoConfig(t, in, t.TempDir())
+	cfg.CLV.MinBuyers = new(int)
+	cfg.CLV.AnnualDiscountRate = 0.1
+	if _, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	periods, err := parquet.ReadFile[periodRow](store.TablePath(cfg.Output.Dir, outputs.TableCLVPeriods, "2024-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	customers, err := parquet.ReadFile[customerCLV](store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2024-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sums struct {
+		months       int
+		purchases, v float64
+		first, last  time.Time
+	}
+	by := map[string]*sums{}
+	for _, p := range periods {
+		s := by[p.CustomerID]
+		if s == nil {
+			s = &sums{first: p.Period}
+			by[p.CustomerID] = s
+		}
+		s.months++
+		s.purchases += p.Purchases
+		s.v += p.CLV
+		s.last = p.Period
+	}
+	withCLV := 0
+	for _, c := range customers {
+		s := by[c.CustomerID]
+		if c.CLV == nil {
+			if s != nil {
+				t.Errorf("%s has no clv but %d months", c.CustomerID, s.months)
+			}
+			continue
+		}
+		withCLV++
+		if s == nil || s.months != 12 {
+			t.Fatalf("%s: months %+v, want 12", c.CustomerID, s)
+		}
+		if math.Abs(s.v-*c.CLV) >= 0.005 || math.Abs(s.purchases-*c.Purchases) > 1e-9 {
+			t.Errorf("%s: months sum to %.6f value and %.9f purchases; customers has %.6f and %.9f", c.CustomerID, s.v, s.purchases, *c.CLV, *c.Purchases)
+		}
+		if want := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC); !s.first.Equal(want) || s.last.Sub(s.first).Hours()/24 != 335 {
+			t.Errorf("%s: months from %v to %v, want from 2024-07-01 to 335 days later", c.CustomerID, s.first, s.last)
+		}
+	}
+	if withCLV == 0 {
+		t.Fatal("no customer with a clv: the checks above prove nothing")
 	}
 }

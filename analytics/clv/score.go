@@ -83,6 +83,42 @@ type Scores struct {
 	ChurnHorizon     float64
 	ChurnRisk        []float64
 	NextPurchaseWait []float64
+
+	// The horizon by months (Periods): the model's months of 365.25/12 days from the as-of day,
+	// the last possibly shorter. steps are their ends and discount factors; stepE[g·K+k] is
+	// E[Y(τ_k)] of group g, group[i] customer i's group (−1 unscored).
+	steps  []discountStep
+	stepE  []float64
+	group  []int32
+	margin float64
+}
+
+// Periods is the number of months of the horizon.
+func (sc *Scores) Periods() int { return len(sc.steps) }
+
+// PeriodStart is when month k (0-based) of the horizon starts, in Unit after the as-of day.
+func (sc *Scores) PeriodStart(k int) float64 {
+	if k == 0 {
+		return 0
+	}
+	return sc.steps[k-1].end
+}
+
+// PeriodPurchases is scored customer i's expected purchases in month k of the horizon,
+// E[Y(τ_k)] − E[Y(τ_{k−1})]; they sum to ExpectedPurchases[i].
+func (sc *Scores) PeriodPurchases(i, k int) float64 {
+	K := len(sc.steps)
+	e := sc.stepE[int(sc.group[i])*K:]
+	if k == 0 {
+		return e[0]
+	}
+	return e[k] - e[k-1]
+}
+
+// PeriodCLV is scored customer i's value in month k: margin · ExpectedSpend · PeriodPurchases
+// discounted from the month's end; the months sum to CLV[i] (up to rounding in the last bits).
+func (sc *Scores) PeriodCLV(i, k int) float64 {
+	return sc.margin * sc.ExpectedSpend[i] * sc.PeriodPurchases(i, k) * sc.steps[k].factor
 }
 
 // likelyAlive is the P(alive) from which a customer gets a next-purchase wait.
@@ -146,12 +182,14 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 	}
 	type prediction struct{ pAlive, purchases, discounted, churn, wait float64 }
 	predictions := make([]prediction, len(groups))
+	K := len(steps)
+	out.steps, out.stepE, out.group, out.margin = steps, make([]float64, len(groups)*K), index, cfg.Margin
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
 	par.Chunks(len(groups), sumChunk, 0, func(_, lo, hi int) {
-		e := make([]float64, len(steps))
 		for g := lo; g < hi; g++ {
 			// E[Y(t)] at every step's end; the last end is the horizon.
+			e := out.stepE[g*K : (g+1)*K]
 			h := groups[g].History
 			pAlive := predictAt(purchases, h, ends, e)
 			p := prediction{pAlive: pAlive, purchases: e[len(e)-1], discounted: discounted(e, steps), wait: math.NaN()}

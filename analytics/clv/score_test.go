@@ -339,3 +339,39 @@ func TestRankMatchesComparisonSort(t *testing.T) {
 type poissonModel struct{ linearModel }
 
 func (m poissonModel) ProbNoPurchase(_ History, t float64) float64 { return math.Exp(-m.rate * t) }
+
+// TestPeriodsSumToTheHorizon: on CDNOW with a 10% discount rate and a 30% margin, every scored
+// customer's months sum to ExpectedPurchases and to CLV (to 1e-12 relative: the same terms in
+// the same order, but summed after, not before, the margin and spend multiply); months start
+// at 0 and end at the horizon, 365.25/12 days each in weeks.
+func TestPeriodsSumToTheHorizon(t *testing.T) {
+	s, _ := cdnowSummary(t)
+	fit, err := FitBGNBD(s, FitConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gg, err := FitGammaGamma(s, FitConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Score(s, fit.Model, gg.Model, ScoreConfig{AnnualDiscountRate: 0.1, Margin: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Periods() != 12 || sc.PeriodStart(0) != 0 || math.Abs(sc.PeriodStart(1)-365.25/12/7) > 1e-12 {
+		t.Fatalf("%d periods, starts %v, %v", sc.Periods(), sc.PeriodStart(0), sc.PeriodStart(1))
+	}
+	for i, ok := range sc.Scored {
+		if !ok {
+			continue
+		}
+		var e, v float64
+		for k := range sc.Periods() {
+			e += sc.PeriodPurchases(i, k)
+			v += sc.PeriodCLV(i, k)
+		}
+		if math.Abs(e-sc.ExpectedPurchases[i]) > 1e-12*max(1, sc.ExpectedPurchases[i]) || math.Abs(v-sc.CLV[i]) > 1e-12*max(1, sc.CLV[i]) {
+			t.Fatalf("customer %s: months sum to %v purchases and %v CLV; want %v and %v", sc.CustomerID[i], e, v, sc.ExpectedPurchases[i], sc.CLV[i])
+		}
+	}
+}

@@ -73,7 +73,7 @@ func crashWriteFailures(t *testing.T, bin string) {
 	})
 	t.Run("full tmpfs", func(t *testing.T) {
 		mnt := openDir(t)
-		if os.Geteuid() != 0 || exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).Run() != nil {
+		if os.Geteuid() != 0 || exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).Run() != nil {
 			t.Log("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the file size limit stands in for a full disk")
 			return
 		}

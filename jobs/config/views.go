@@ -63,9 +63,16 @@ type CLVConfig struct {
 	// Defaults 500 and 180; 0 turns a bound off.
 	MinBuyers      *int `yaml:"min_buyers"`
 	MinHistoryDays *int `yaml:"min_history_days"`
+	// Periods writes the clv_periods table (expected purchases and value per customer and
+	// month of the horizon); default true. It is 12 rows per customer: about 200 MB and
+	// 0.4-0.7 s more writing per million customers (measured on 20M rows, 1M customers).
+	Periods *bool `yaml:"periods"`
 }
 
 func (c *CLVConfig) On() bool { return c.Enabled == nil || *c.Enabled }
+
+// PeriodsOn reports whether the clv_periods table is written.
+func (c *CLVConfig) PeriodsOn() bool { return c.Periods == nil || *c.Periods }
 
 // Default fit gate.
 const (

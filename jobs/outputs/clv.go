@@ -63,7 +63,7 @@ func (v *CLV) columns(asOfDay int32) []pq.Column {
 // the information is not positive definite) and "ci95_low"/"ci95_high" rows (the 95% interval
 // exp(log θ ± 1.96·se(log θ))), then "fit" rows (log_likelihood, iterations, converged,
 // customers) and the horizon. label is the model.
-func (v *CLV) tables(asOfDay int32) []Table {
+func (v *CLV) tables(asOfDay int32, ids []string) []Table {
 	if v.Result == nil {
 		return nil
 	}
@@ -111,5 +111,36 @@ func (v *CLV) tables(asOfDay int32) []Table {
 		l.add("fit", "customers", f.label, 0, float64(f.c.Customers))
 	}
 	l.add("fit", "horizon", string(res.Scores.Unit), 0, res.Scores.Horizon)
-	return []Table{l.table(TableCLV, asOfDay)}
+	tables := []Table{l.table(TableCLV, asOfDay)}
+	if v.Periods {
+		tables = append(tables, v.periodsTable(asOfDay, ids))
+	}
+	return tables
+}
+
+// periodsTable is clv_periods: for every scored customer, one row per month of the horizon
+// (the model's months of 365.25/12 days from the as-of day, the last possibly shorter): period,
+// the day the month starts (the as-of day + 1 + its start rounded to whole days), its expected
+// purchases and its discounted value. A customer's months sum to expected_purchases and to clv.
+func (v *CLV) periodsTable(asOfDay int32, ids []string) Table {
+	s := v.Result.Scores
+	K := s.Periods()
+	var scored []int32
+	for i, ok := range s.Scored {
+		if ok {
+			scored = append(scored, int32(i))
+		}
+	}
+	start := make([]int32, K)
+	for k := range start {
+		start[k] = asOfDay + 1 + int32(math.Round(s.PeriodStart(k)*s.Unit.Days()))
+	}
+	at := func(r int) (i, k int) { return int(scored[r/K]), r % K }
+	return Table{TableCLVPeriods, len(scored) * K, []pq.Column{
+		pq.ConstDate("as_of", asOfDay),
+		pq.OptionalKeyFunc("customer_id", func(r int) (string, bool) { i, _ := at(r); return ids[i], true }),
+		pq.DateFunc("period", func(r int) int32 { _, k := at(r); return start[k] }),
+		pq.Float64Func("expected_purchases", func(r int) float64 { return s.PeriodPurchases(at(r)) }),
+		pq.Float64Func("clv", func(r int) float64 { return s.PeriodCLV(at(r)) }),
+	}}
 }

@@ -50,9 +50,10 @@ type Clusters struct {
 
 // CLV is the predicted-value view; Result is nil when the models could not be fitted. With
 // tiers, PredictedTier and UpgradePotential compare each customer's CLV rank with the tier
-// they hold (tier.Predict).
+// they hold (tier.Predict). Periods writes the clv_periods table.
 type CLV struct {
 	Result           *clv.Result
+	Periods          bool
 	PredictedTier    []string
 	UpgradePotential []bool
 }
@@ -104,7 +105,7 @@ func (d *Date) Tables() []Table {
 	}
 	if d.CLV != nil {
 		tables[0].Cols = append(tables[0].Cols, d.CLV.columns(d.AsOfDay)...)
-		tables = append(tables, d.CLV.tables(d.AsOfDay)...)
+		tables = append(tables, d.CLV.tables(d.AsOfDay, d.Features.CustomerID)...)
 	}
 	if d.Migration != nil {
 		tables[0].Cols = append(tables[0].Cols, d.Migration.columns()...)

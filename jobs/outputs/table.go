@@ -16,6 +16,7 @@ const (
 	TableCLV         = "clv"
 	TableMigration   = "migration"
 	TableCLVHoldout  = "clv_holdout"
+	TableCLVPeriods  = "clv_periods"
 )
 
 // Table is one output table ready to write: its name, row count and columns.

@@ -219,6 +219,18 @@ func OptionalFloat64Func(name string, get func(i int) (v float64, ok bool)) Colu
 	})
 }
 
+// Float64Func is a required DOUBLE column.
+func Float64Func(name string, get func(i int) float64) Column {
+	return fixed(name, parquet.Leaf(parquet.DoubleType), parquet.DoubleValue(0), false, func(i int) (uint64, bool) {
+		return math.Float64bits(get(i)), true
+	})
+}
+
+// DateFunc is a required DATE column of days since 1970-01-01.
+func DateFunc(name string, get func(i int) int32) Column {
+	return fixed(name, parquet.Date(), parquet.Int32Value(0), false, func(i int) (uint64, bool) { return uint64(get(i)), true })
+}
+
 // MoneyFunc is a DECIMAL(18, scale) column of minor units.
 func MoneyFunc(name string, scale int, get func(i int) int64) Column {
 	return fixed(name, moneyNode(scale), parquet.Int64Value(0), false, func(i int) (uint64, bool) { return uint64(get(i)), true })
