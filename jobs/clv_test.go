@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -251,5 +252,55 @@ func TestCLVPeriods(t *testing.T) {
 	}
 	if withCLV == 0 {
 		t.Fatal("no customer with a clv: the checks above prove nothing")
+	}
+}
+
+// TestCLVIntervalColumns: every customer with a CLV has expected_purchases_lo ≤
+// expected_purchases ≤ _hi and clv_lo ≤ clv ≤ clv_hi; clv.intervals: false leaves the four
+// columns out.
+func TestCLVIntervalColumns(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	for _, on := range []bool{true, false} {
+		cfg := demoConfig(t, in, t.TempDir())
+		cfg.CLV.MinBuyers = new(int)
+		cfg.CLV.Intervals = &on
+		if _, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		tb, err := pq.ReadTable(store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2024-06-30"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols := map[string]*pq.Col{}
+		for _, name := range []string{"expected_purchases", "expected_purchases_lo", "expected_purchases_hi", "clv", "clv_lo", "clv_hi"} {
+			if c, ok := tb.Col(name); ok {
+				cols[name] = c
+			}
+		}
+		if !on {
+			if len(cols) != 2 {
+				t.Errorf("intervals off: columns %v, want only expected_purchases and clv", slices.Sorted(maps.Keys(cols)))
+			}
+			continue
+		}
+		if len(cols) != 6 {
+			t.Fatalf("intervals on: columns %v", slices.Sorted(maps.Keys(cols)))
+		}
+		checked := 0
+		for i := range tb.Rows {
+			if !cols["clv"].Valid[i] {
+				continue
+			}
+			checked++
+			for _, v := range []string{"expected_purchases", "clv"} {
+				lo, x, hi := cols[v+"_lo"].Floats[i], cols[v].Floats[i], cols[v+"_hi"].Floats[i]
+				if !(lo <= x && x <= hi) || (x > 0 && !(lo < x && x < hi)) {
+					t.Fatalf("row %d: %s %v outside [%v, %v]", i, v, x, lo, hi)
+				}
+			}
+		}
+		if checked == 0 {
+			t.Fatal("no customer with a CLV")
+		}
 	}
 }

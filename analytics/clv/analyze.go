@@ -29,6 +29,9 @@ type Config struct {
 	Fit FitConfig
 	// Score sets the horizon (in Unit), margin and discount rate.
 	Score ScoreConfig
+	// NoIntervals leaves out the per-customer intervals (Scores.HasIntervals), which score every
+	// group once more per purchase-model parameter.
+	NoIntervals bool
 }
 
 // Validate reports every problem of c, each wrapping ErrConfig.
@@ -107,7 +110,11 @@ func Analyze(t *feature.Table, asOfDay int32, cfg Config) (*Result, error) {
 	if err = keep(err); err != nil {
 		return nil, err
 	}
-	res.Scores, err = score(s, groups, index, res.Purchases, res.Spend.Model, cfg.Score)
+	purchaseCov, spendCov := res.PurchaseFit.LogCov, res.Spend.LogCov
+	if cfg.NoIntervals {
+		purchaseCov, spendCov = nil, nil
+	}
+	res.Scores, err = score(s, groups, index, res.Purchases, res.Spend.Model, cfg.Score, purchaseCov, spendCov)
 	if err != nil {
 		return nil, err
 	}

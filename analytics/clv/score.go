@@ -91,6 +91,12 @@ type Scores struct {
 	stepE  []float64
 	group  []int32
 	margin float64
+
+	// HasIntervals is set when the fits gave covariances: the 95% intervals of
+	// ExpectedPurchases and CLV under parameter uncertainty (intervals.go).
+	HasIntervals                             bool
+	ExpectedPurchasesLo, ExpectedPurchasesHi []float64
+	CLVLo, CLVHi                             []float64
 }
 
 // Periods is the number of months of the horizon.
@@ -139,11 +145,12 @@ const likelyAlive = 0.5
 // cfg. A nil purchase model panics.
 func Score(s *Summary, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig) (*Scores, error) {
 	groups, index := cohorts(s)
-	return score(s, groups, index, purchases, spend, cfg)
+	return score(s, groups, index, purchases, spend, cfg, nil, nil)
 }
 
-// score is Score over the customers' groups and each customer's group (cohorts(s)).
-func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig) (*Scores, error) {
+// score is Score over the customers' groups and each customer's group (cohorts(s)); with the
+// fits' log-parameter covariances (both non-nil) it also gives the intervals.
+func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, spend GammaGamma, cfg ScoreConfig, purchaseCov, spendCov [][]float64) (*Scores, error) {
 	if purchases == nil {
 		panic("clv: Score with a nil purchase model")
 	}
@@ -180,13 +187,32 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 	for k, st := range steps {
 		ends[k] = st.end
 	}
-	type prediction struct{ pAlive, purchases, discounted, churn, wait float64 }
+	type prediction struct{ pAlive, purchases, discounted, churn, wait, varLogE, varLogD float64 }
+	// The purchase model moved by one step in each log-parameter, for the intervals' gradients.
+	var moved []PurchaseModel
+	if purchaseCov != nil && spendCov != nil {
+		for j := range purchaseCov {
+			m, ok := perturbed(purchases, j, intervalStep)
+			if !ok {
+				moved = nil
+				break
+			}
+			moved = append(moved, m)
+		}
+	}
+	if moved != nil {
+		out.HasIntervals = true
+		out.ExpectedPurchasesLo, out.ExpectedPurchasesHi = make([]float64, n), make([]float64, n)
+		out.CLVLo, out.CLVHi = make([]float64, n), make([]float64, n)
+	}
 	predictions := make([]prediction, len(groups))
 	K := len(steps)
 	out.steps, out.stepE, out.group, out.margin = steps, make([]float64, len(groups)*K), index, cfg.Margin
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
 	par.Chunks(len(groups), sumChunk, 0, func(_, lo, hi int) {
+		ej := make([]float64, len(ends))
+		gE, gD := make([]float64, len(moved)), make([]float64, len(moved))
 		for g := lo; g < hi; g++ {
 			// E[Y(t)] at every step's end; the last end is the horizon.
 			e := out.stepE[g*K : (g+1)*K]
@@ -198,6 +224,14 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 				if pAlive >= likelyAlive {
 					p.wait = bg.MedianWaitIfAlive(h)
 				}
+			}
+			if moved != nil && p.purchases > 0 && p.discounted > 0 {
+				for j, m := range moved {
+					predictAt(m, h, ends, ej)
+					gE[j] = (math.Log(ej[len(ej)-1]) - math.Log(p.purchases)) / intervalStep
+					gD[j] = (math.Log(discounted(ej, steps)) - math.Log(p.discounted)) / intervalStep
+				}
+				p.varLogE, p.varLogD = quadratic(gE, purchaseCov), quadratic(gD, purchaseCov)
 			}
 			predictions[g] = p
 		}
@@ -215,6 +249,11 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 		out.CLV[i] = cfg.Margin * spendMean * p.discounted
 		if hasChurn {
 			out.ChurnRisk[i], out.NextPurchaseWait[i] = p.churn, p.wait
+		}
+		if out.HasIntervals {
+			out.ExpectedPurchasesLo[i], out.ExpectedPurchasesHi[i] = logInterval(p.purchases, p.varLogE)
+			vs := spendLogVariance(spend, s.X[i], s.MeanRepeatSpend[i], spendCov)
+			out.CLVLo[i], out.CLVHi[i] = logInterval(out.CLV[i], p.varLogD+vs)
 		}
 	}
 	out.rank()

@@ -34,6 +34,15 @@ func (v *CLV) columns(asOfDay int32) []pq.Column {
 		pq.OptionalFloat64("clv", s.CLV, scored),
 		pq.OptionalInt64("clv_rank", rank, scored),
 	}
+	if s.HasIntervals {
+		// 95% intervals of the expected values under the fits' parameter uncertainty (delta
+		// method on the log scale; clv.Scores).
+		cols = append(cols,
+			pq.OptionalFloat64("expected_purchases_lo", s.ExpectedPurchasesLo, scored),
+			pq.OptionalFloat64("expected_purchases_hi", s.ExpectedPurchasesHi, scored),
+			pq.OptionalFloat64("clv_lo", s.CLVLo, scored),
+			pq.OptionalFloat64("clv_hi", s.CLVHi, scored))
+	}
 	if s.HasChurn {
 		band := make([]string, len(s.ChurnRisk))
 		next := make([]int32, len(s.ChurnRisk))
