@@ -90,6 +90,8 @@ func TestGoldenOutputs(t *testing.T) {
 			cfg.Input.Transactions = in
 			cfg.Output.Dir = filepath.Join(dir, "out-"+eng)
 			cfg.CLV.MinBuyers = new(int) // 120 customers: the golden outputs keep every view
+			on := true
+			cfg.CLV.Intervals = &on // opt-in; the golden outputs cover them
 			m, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{})
 			if err != nil {
 				t.Fatal(err)
