@@ -29,17 +29,25 @@ func BenchmarkAnalyze(b *testing.B) {
 // over two years (the job's generated history), in weeks as the job's default: about five times
 // the distinct (x, t_x, T) groups of the CDNOW-like cohort, which is what the fits and scoring
 // cost scales with.
+//
+// intervals=off is the job's default (clv.intervals: false); intervals=on adds the
+// per-customer 95% intervals.
 func BenchmarkAnalyzeLongHistory(b *testing.B) {
 	cfg := cdnowLike(1_000_000)
 	cfg.cohortDays, cfg.asOfDay = 700, 730
 	tbl := synthTable(cfg)
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := Analyze(tbl, cfg.asOfDay, Config{Unit: Weeks, Score: ScoreConfig{Horizon: 365.0 / 7, AnnualDiscountRate: 0.1}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(res.PurchaseFit.Groups), "groups")
+	for _, intervals := range []bool{false, true} {
+		b.Run(fmt.Sprintf("intervals=%s", map[bool]string{false: "off", true: "on"}[intervals]), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := Analyze(tbl, cfg.asOfDay, Config{Unit: Weeks, NoIntervals: !intervals,
+					Score: ScoreConfig{Horizon: 365.0 / 7, AnnualDiscountRate: 0.1}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(res.PurchaseFit.Groups), "groups")
+			}
+		})
 	}
 }
 

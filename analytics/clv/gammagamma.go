@@ -59,18 +59,15 @@ type gammaGammaObjective struct {
 }
 
 func newGammaGammaObjective(s *Summary) *gammaGammaObjective {
-	type key struct{ x, m float64 }
-	seen := make(map[key]int)
+	seen := newKeyIndex(s.Len())
 	o := &gammaGammaObjective{}
 	for i := range s.Len() {
 		x, m := s.X[i], s.MeanRepeatSpend[i]
 		if !s.Fitted[i] || x == 0 || !(m > 0) {
 			continue
 		}
-		g, ok := seen[key{x, m}]
-		if !ok {
-			g = len(o.groups)
-			seen[key{x, m}] = g
+		g, added := seen.id(x, m, 0)
+		if added {
 			o.groups = append(o.groups, spendGroup{x: x, m: m, lnM: math.Log(m)})
 		}
 		o.groups[g].n++

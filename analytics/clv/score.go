@@ -207,6 +207,16 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 	}
 	predictions := make([]prediction, len(groups))
 	K := len(steps)
+	var pairOf []int32 // BG/NBD: each group's (x, T) in byXT
+	var byXT []float64
+	var movedXT [][]float64 // the same for each moved model
+	if hasChurn {
+		pairOf, byXT = bg.expectedByXT(groups, ends)
+		for _, m := range moved {
+			_, e := m.(BGNBD).expectedByXT(groups, ends)
+			movedXT = append(movedXT, e)
+		}
+	}
 	out.steps, out.stepE, out.group, out.margin = steps, make([]float64, len(groups)*K), index, cfg.Margin
 	// Each cohort's prediction is computed alone (no shared state, no reduction), so splitting
 	// them over the cores gives the same bits as one loop.
@@ -217,7 +227,19 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 			// E[Y(t)] at every step's end; the last end is the horizon.
 			e := out.stepE[g*K : (g+1)*K]
 			h := groups[g].History
-			pAlive := predictAt(purchases, h, ends, e)
+			var pAlive float64
+			if pairOf != nil {
+				alive := 1 + bg.deadOdds(h)
+				for k, v := range byXT[int(pairOf[g])*K : (int(pairOf[g])+1)*K] {
+					e[k] = 0
+					if ends[k] > 0 {
+						e[k] = v / alive
+					}
+				}
+				pAlive = 1 / alive
+			} else {
+				pAlive = predictAt(purchases, h, ends, e)
+			}
 			p := prediction{pAlive: pAlive, purchases: e[len(e)-1], discounted: discounted(e, steps), wait: math.NaN()}
 			if hasChurn {
 				p.churn = bg.ProbNoPurchase(h, cfg.ChurnHorizon)
@@ -227,7 +249,18 @@ func score(s *Summary, groups []cohort, index []int32, purchases PurchaseModel, 
 			}
 			if moved != nil && p.purchases > 0 && p.discounted > 0 {
 				for j, m := range moved {
-					predictAt(m, h, ends, ej)
+					if movedXT != nil {
+						mb := m.(BGNBD)
+						alive := 1 + mb.deadOdds(h)
+						for k, v := range movedXT[j][int(pairOf[g])*K : (int(pairOf[g])+1)*K] {
+							ej[k] = 0
+							if ends[k] > 0 {
+								ej[k] = v / alive
+							}
+						}
+					} else {
+						predictAt(m, h, ends, ej)
+					}
 					gE[j] = (math.Log(ej[len(ej)-1]) - math.Log(p.purchases)) / intervalStep
 					gD[j] = (math.Log(discounted(ej, steps)) - math.Log(p.discounted)) / intervalStep
 				}

@@ -152,7 +152,7 @@ type cohort struct {
 // cohorts groups the fitted customers of s by History, in first-seen order, and returns the
 // groups and, for each customer, the index of their group (−1 when not fitted).
 func cohorts(s *Summary) (groups []cohort, index []int32) {
-	seen := make(map[History]int32)
+	seen := newKeyIndex(s.Len())
 	index = make([]int32, s.Len())
 	for i := range index {
 		if !s.Fitted[i] {
@@ -160,10 +160,8 @@ func cohorts(s *Summary) (groups []cohort, index []int32) {
 			continue
 		}
 		h := s.History(i)
-		g, ok := seen[h]
-		if !ok {
-			g = int32(len(groups))
-			seen[h] = g
+		g, added := seen.id(h.X, h.TX, h.T)
+		if added {
 			groups = append(groups, cohort{History: h})
 		}
 		groups[g].n++
