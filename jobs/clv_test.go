@@ -202,6 +202,8 @@ func TestCLVPeriods(t *testing.T) {
 	cfg := demoConfig(t, in, t.TempDir())
 	cfg.CLV.MinBuyers = new(int)
 	cfg.CLV.AnnualDiscountRate = 0.1
+	on := true
+	cfg.CLV.Periods = &on
 	if _, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
 		t.Fatal(err)
 	}

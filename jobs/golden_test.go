@@ -92,6 +92,7 @@ func TestGoldenOutputs(t *testing.T) {
 			cfg.CLV.MinBuyers = new(int) // 120 customers: the golden outputs keep every view
 			on := true
 			cfg.CLV.Intervals = &on // opt-in; the golden outputs cover them
+			cfg.CLV.Periods = &on   // likewise
 			m, err := Run(context.Background(), cfg, "2023-12-31", RunOptions{})
 			if err != nil {
 				t.Fatal(err)

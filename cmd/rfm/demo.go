@@ -54,6 +54,8 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	cfg.Profit.Activities.Path = acts
 	cfg.Profit.Activities.Columns.Cost = "cost"
 	cfg.Profit.Rates = demoRates
+	on := true // the demo shows every table and column
+	cfg.CLV.Periods, cfg.CLV.Intervals = &on, &on
 	// Two dates of a monthly series, so that the outputs show movement: the month end before
 	// the data's last day, then the last day against it.
 	asOf := demoData.End()

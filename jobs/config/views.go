@@ -64,13 +64,15 @@ type CLVConfig struct {
 	MinBuyers      *int `yaml:"min_buyers"`
 	MinHistoryDays *int `yaml:"min_history_days"`
 	// Periods writes the clv_periods table (expected purchases and value per customer and
-	// month of the horizon); default true. It is 12 rows per customer: about 200 MB and
-	// 0.4-0.7 s more writing per million customers (measured on 20M rows, 1M customers).
+	// month of the horizon); default false. It is 12 rows per customer: 195 MB per million
+	// customers and date, 1.4 times the customers table, and 0.4-0.7 s more writing (20M
+	// rows, 1M customers): too much to write at every date of a nightly series by default.
 	Periods *bool `yaml:"periods"`
 	// Intervals computes the 95% intervals of expected_purchases and clv under the fits'
 	// parameter uncertainty (expected_purchases_lo/_hi, clv_lo/_hi); default false: it scores
-	// every customer once more per parameter, 1.8-1.9 times the CLV stage's time at 1M
-	// customers (BenchmarkAnalyzeLongHistory), and stays opt-in until it is cheaper.
+	// every cohort once more per parameter, 1.37 times the CLV fit and scoring at 1M customers
+	// (BenchmarkAnalyzeLongHistory) and 1.3-1.4 times the job's CLV stage (0.5-0.8 s per date
+	// on 20M rows), which a nightly series pays at every date; the demo turns it on.
 	Intervals *bool `yaml:"intervals"`
 }
 
@@ -80,7 +82,7 @@ func (c *CLVConfig) On() bool { return c.Enabled == nil || *c.Enabled }
 func (c *CLVConfig) IntervalsOn() bool { return c.Intervals != nil && *c.Intervals }
 
 // PeriodsOn reports whether the clv_periods table is written.
-func (c *CLVConfig) PeriodsOn() bool { return c.Periods == nil || *c.Periods }
+func (c *CLVConfig) PeriodsOn() bool { return c.Periods != nil && *c.Periods }
 
 // Default fit gate.
 const (
