@@ -27,6 +27,7 @@ type analysis struct {
 	prevDay int32 // feature.NoDate without a previous date
 	eng     engine.Engine
 	files   []string
+	prior   *engine.Result // the previous date's aggregation, when the caller has it
 	logger  *slog.Logger
 	lap     func(ctx context.Context, stage string) error
 }

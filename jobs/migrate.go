@@ -106,14 +106,17 @@ func (a *analysis) previous(ctx context.Context, prevDate string) (*outputs.Cust
 
 // computePrevious computes the customers, segments and tiers of the previous date in memory,
 // the way that date's own run does (same input, config and engine, tiers from clusters when the
-// tier method says so). Held statuses are not known this way: with status protection the chain
+// tier method says so), from the series' aggregation of it when the run is given that. Held statuses are not known this way: with status protection the chain
 // restarts from earned tiers.
 func (a *analysis) computePrevious(ctx context.Context) (*outputs.Customers, error) {
 	pa := &analysis{cfg: a.cfg, asOfDay: a.prevDay, prevDay: feature.NoDate, eng: a.eng, files: a.files, logger: a.logger,
 		lap: func(ctx context.Context, _ string) error { return ctx.Err() }}
-	res, err := aggregate(ctx, a.eng, a.cfg.Request(a.files, a.prevDay))
-	if err != nil {
-		return nil, err
+	res := a.prior
+	if res == nil {
+		var err error
+		if res, err = aggregate(ctx, a.eng, a.cfg.Request(a.files, a.prevDay)); err != nil {
+			return nil, err
+		}
 	}
 	d, err := pa.base(ctx, res)
 	if err != nil {

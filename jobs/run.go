@@ -52,6 +52,24 @@ func Run(ctx context.Context, cfg *config.Config, asOf string, opts RunOptions) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	r, err := newRun(cfg, asOf, opts)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.run(ctx)
+	return m, interrupted(ctx, err)
+}
+
+// interrupted marks err ErrInterrupted when ctx was cancelled.
+func interrupted(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrInterrupted) {
+		return fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
+	return err
+}
+
+// newRun sets up the run of one date of a normalized, valid configuration.
+func newRun(cfg *config.Config, asOf string, opts RunOptions) (*run, error) {
 	day, err := ParseDay(asOf)
 	if err != nil {
 		return nil, err
@@ -74,11 +92,7 @@ func Run(ctx context.Context, cfg *config.Config, asOf string, opts RunOptions) 
 	if r.opts.Now == nil {
 		r.opts.Now = time.Now
 	}
-	m, err := r.run(ctx)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrInterrupted) {
-		err = fmt.Errorf("%w: %w", ErrInterrupted, err)
-	}
-	return m, err
+	return r, nil
 }
 
 // run is one run of one date.
@@ -117,29 +131,46 @@ func (r *run) lapChecked(ctx context.Context, name string) error {
 func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	started := r.opts.Now()
 	r.last = time.Now()
-	cfg, dir := r.cfg, r.cfg.Output.Dir
-	files, err := resolveInputs(cfg)
+	files, err := resolveInputs(r.cfg)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := store.AcquireLock(dir, r.asOf)
+	lock, err := store.AcquireLock(r.cfg.Output.Dir, r.asOf)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	store.CleanStaging(dir, time.Now())
+	store.CleanStaging(r.cfg.Output.Dir, time.Now())
 	inputs, err := store.DescribeInputs(files)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	r.lap("resolve")
 
-	req := cfg.Request(files, r.asOfDay)
+	req := r.cfg.Request(files, r.asOfDay)
 	res, err := aggregate(ctx, r.eng, req)
 	if err != nil {
 		return nil, err
 	}
 	r.lap("aggregate")
+	return r.commit(ctx, res, aggregated{req: req, files: files, inputs: inputs, started: started})
+}
+
+// aggregated is what a date's run knows once its features are aggregated.
+type aggregated struct {
+	req     engine.Request
+	files   []string
+	inputs  []store.InputFile
+	started time.Time
+	// prior, when set, is the result of the previous date's aggregation (a series has it):
+	// migration computes the previous date from it when that date has no committed output.
+	prior *engine.Result
+}
+
+// commit checks the rejected share, analyzes, writes the tables and the report into the
+// staging area and commits them; the caller holds the date's lock.
+func (r *run) commit(ctx context.Context, res *engine.Result, ag aggregated) (*store.Manifest, error) {
+	cfg, dir := r.cfg, r.cfg.Output.Dir
 	if err := checkQuality(cfg, res); err != nil {
 		return nil, err
 	}
@@ -147,7 +178,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 		r.opts.Logger.Warn("rows rejected", "rows", res.Counts.RejectedTotal(), "as_of", r.asOf)
 	}
 
-	a := &analysis{cfg: cfg, asOfDay: r.asOfDay, prevDay: r.prevDay, eng: r.eng, files: files, logger: r.opts.Logger, lap: r.lapChecked}
+	a := &analysis{cfg: cfg, asOfDay: r.asOfDay, prevDay: r.prevDay, eng: r.eng, files: ag.files, prior: ag.prior, logger: r.opts.Logger, lap: r.lapChecked}
 	d, warnings, err := a.analyze(ctx, res)
 	if err != nil {
 		return nil, err
@@ -162,7 +193,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 		return nil, fmt.Errorf("write outputs: %w", err)
 	}
 	r.lap("write")
-	m := r.manifest(d, res, req, inputs, warnings, started)
+	m := r.manifest(d, res, ag.req, ag.inputs, warnings, ag.started)
 	if cfg.Report.On() {
 		if err := report.Stage(st, m); err != nil {
 			return nil, fmt.Errorf("report: %w", err)

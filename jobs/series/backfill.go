@@ -74,6 +74,7 @@ func Backfill(ctx context.Context, cfg *config.Config, plan *Plan, opts Backfill
 	if opts.Parallel < 1 {
 		opts.Parallel = 1
 	}
+	onePass := opts.Runner == nil && jobs.OnePass(cfg, opts.Engine)
 	if opts.Runner == nil {
 		opts.Runner = RunDate
 	}
@@ -91,6 +92,36 @@ func Backfill(ctx context.Context, cfg *config.Config, plan *Plan, opts Backfill
 		}
 	}
 	results := make([]*DateResult, len(todo))
+	if onePass {
+		p.onePass(ctx, todo, results, opts.OnDone)
+	} else {
+		p.eachDate(ctx, todo, results, opts)
+	}
+
+	interrupted := ctx.Err() != nil
+	for _, res := range results {
+		switch {
+		case res == nil:
+			rep.NotStarted++
+		case jobs.Classify(res.Err).Kind == jobs.KindInterrupted:
+			rep.Results = append(rep.Results, *res)
+			rep.NotStarted++
+			interrupted = true
+		default:
+			rep.Results = append(rep.Results, *res)
+			if res.Err != nil {
+				rep.Failed = append(rep.Failed, *res)
+			}
+		}
+	}
+	if interrupted {
+		return rep, fmt.Errorf("%w: backfill stopped with %d of %d dates not run", jobs.ErrInterrupted, rep.NotStarted, len(todo))
+	}
+	return rep, nil
+}
+
+// eachDate runs the dates one Run each, at most opts.Parallel at once.
+func (p *dateRun) eachDate(ctx context.Context, todo []ScheduledDate, results []*DateResult, opts BackfillOptions) {
 	next := make(chan int)
 	var mu sync.Mutex // serializes OnDone
 	var wg sync.WaitGroup
@@ -119,27 +150,37 @@ dispatch:
 	}
 	close(next)
 	wg.Wait()
+}
 
-	interrupted := ctx.Err() != nil
-	for _, res := range results {
-		switch {
-		case res == nil:
-			rep.NotStarted++
-		case jobs.Classify(res.Err).Kind == jobs.KindInterrupted:
-			rep.Results = append(rep.Results, *res)
-			rep.NotStarted++
-			interrupted = true
-		default:
-			rep.Results = append(rep.Results, *res)
-			if res.Err != nil {
-				rep.Failed = append(rep.Failed, *res)
+// onePass runs the dates in one pass over the input (jobs.RunSeries), in date order.
+func (p *dateRun) onePass(ctx context.Context, todo []ScheduledDate, results []*DateResult, onDone func(DateResult)) {
+	dates := make([]jobs.SeriesDate, len(todo))
+	for i, d := range todo {
+		dates[i] = jobs.SeriesDate{AsOf: d.AsOf, Previous: d.Previous}
+	}
+	last := time.Now()
+	err := jobs.RunSeries(ctx, p.cfg, dates, jobs.RunOptions{Logger: p.logger, Engine: p.engine}, func(i int, m *store.Manifest, err error) {
+		res := DateResult{AsOf: todo[i].AsOf, Manifest: m, Err: err, Seconds: time.Since(last).Seconds()}
+		last = time.Now()
+		if err == nil {
+			store.ClearFailure(p.cfg.Output.Dir, todo[i].AsOf)
+		} else if rerr := p.settle(todo[i], err, 1); rerr != nil {
+			res.Err = fmt.Errorf("%w (and recording the failure: %v)", err, rerr)
+		}
+		results[i] = &res
+		if onDone != nil {
+			onDone(res)
+		}
+	})
+	if err != nil {
+		// Interrupted: the date that was running is reported as such, the others not started.
+		for i := range results {
+			if results[i] == nil {
+				results[i] = &DateResult{AsOf: todo[i].AsOf, Err: err}
+				break
 			}
 		}
 	}
-	if interrupted {
-		return rep, fmt.Errorf("%w: backfill stopped with %d of %d dates not run", jobs.ErrInterrupted, rep.NotStarted, len(todo))
-	}
-	return rep, nil
 }
 
 // runOne runs one date of a backfill: one attempt, its failure recorded.

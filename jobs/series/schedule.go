@@ -83,6 +83,7 @@ func (s *Scheduler) Serve(ctx context.Context) error {
 	if s.Clock == nil {
 		s.Clock = SystemClock{}
 	}
+	onePass := s.Runner == nil && jobs.OnePass(s.Config, s.Engine)
 	if s.Runner == nil {
 		s.Runner = RunDate
 	}
@@ -96,6 +97,12 @@ func (s *Scheduler) Serve(ctx context.Context) error {
 	s.Logger.Info("schedule started", "cron", s.Schedule.Cron, "timezone", c.Location().String(),
 		"catch_up", s.Schedule.CatchUp, "catching_up", len(pending))
 	for {
+		if onePass {
+			var err error
+			if pending, err = s.catchUp(ctx, pending); err != nil {
+				return err
+			}
+		}
 		for _, d := range pending {
 			if err := s.runWithRetries(ctx, d); err != nil {
 				return err
@@ -203,6 +210,40 @@ func (s *Scheduler) sleepUntil(ctx context.Context, t time.Time) error {
 			return err
 		}
 	}
+}
+
+// catchUp runs the dates of pending not yet complete in one pass over the input when there are
+// several (jobs.RunSeries), and returns those that failed, which runWithRetries then retries
+// and records one by one as it does any date.
+func (s *Scheduler) catchUp(ctx context.Context, pending []ScheduledDate) ([]ScheduledDate, error) {
+	var todo []ScheduledDate
+	for _, d := range pending {
+		if _, err := store.Complete(s.Config.Output.Dir, d.AsOf); err != nil {
+			todo = append(todo, d)
+		}
+	}
+	if len(todo) < 2 {
+		return todo, nil
+	}
+	dates := make([]jobs.SeriesDate, len(todo))
+	for i, d := range todo {
+		dates[i] = jobs.SeriesDate{AsOf: d.AsOf, Previous: d.Previous}
+	}
+	var failed []ScheduledDate
+	c := *s.Config
+	err := jobs.RunSeries(ctx, &c, dates, jobs.RunOptions{Logger: s.Logger, Engine: s.Engine}, func(i int, m *store.Manifest, err error) {
+		if err != nil {
+			failed = append(failed, todo[i])
+			return
+		}
+		store.ClearFailure(s.Config.Output.Dir, todo[i].AsOf)
+		s.Logger.Info("committed", "as_of", todo[i].AsOf, "customers", m.Customers, "rows_read", m.Rows.Read, "catching_up", len(todo))
+	})
+	if err != nil {
+		s.Logger.Info("interrupted; nothing committed", "error", err.Error())
+		return nil, err
+	}
+	return failed, nil
 }
 
 // runWithRetries runs one date, retrying temporary errors with backoff. It returns an error

@@ -98,6 +98,12 @@ type partition struct {
 
 	cache []int32 // string ids of the current batch: table entry → slot + 1
 	slots []int32 // the slots of the current batch's records
+	// keepSlots: add replaces each record's customer by its slot (a series keeps its records
+	// for the general path, see series.go).
+	keepSlots bool
+	// cuts are a series' as-of days: the first pass of a series sends the customers of an
+	// order with rows on both sides of a cut to the general path (see series.go).
+	cuts []int32
 }
 
 func newPartition() *partition {
@@ -243,6 +249,11 @@ func (p *partition) add(b *batch, part int) {
 			for j, r := range recs[i:min(i+resolveBlock, len(recs))] {
 				p.slots[j] = slotOf(r.customer)
 			}
+			if p.keepSlots {
+				for j := range recs[i:min(i+resolveBlock, len(recs))] {
+					recs[i+j].customer = int64(p.slots[j])
+				}
+			}
 		}
 		r, s := &recs[i], p.slots[i%resolveBlock]
 		a := p.accounts.at(s)
@@ -266,6 +277,12 @@ func (p *partition) add(b *batch, part int) {
 			atOpen = a.openAtMin && r.order == a.minKey || !a.openAtMin && r.order == a.maxKey
 		}
 		if atOpen {
+			if p.cuts != nil && !sameCut(p.cuts, a.openDay, r.day) {
+				// A series' order on both sides of a cut: aggregated by the general path.
+				a.failed = true
+				p.failed = append(p.failed, s)
+				continue
+			}
 			a.openNet += r.net
 			a.openDay = min(a.openDay, r.day)
 			continue
@@ -299,6 +316,9 @@ func (p *partition) add(b *batch, part int) {
 	for i := range b.singles[part] {
 		r := &b.singles[part][i]
 		s := slotOf(r.customer)
+		if p.keepSlots {
+			r.customer = int64(s)
+		}
 		a := p.accounts.at(s)
 		a.rows++
 		a.monetary += r.net

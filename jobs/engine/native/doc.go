@@ -97,6 +97,12 @@
 // TLBs with an interrupt; new index tables are therefore written (cleared) before use, which
 // took growing the index from 0.58 s to 0.05 s.
 //
+// # Series
+//
+// AggregateSeries (engine.SeriesEngine) gives the results of several as-of days from one scan:
+// the records are filed by the span between two days they fall in, and each day folds its span
+// into the accounts of the day before. series.go describes the method and its memory.
+//
 // # Errors
 //
 // Corrupt pages, truncated files and column chunks that end early or run past the row group's

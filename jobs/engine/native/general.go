@@ -41,20 +41,7 @@ func (p *partition) addGeneral(b *batch, part int, g *general) {
 		if !p.accounts.at(s).failed {
 			continue
 		}
-		k := generalKey{slot: s}
-		if b.stringOrders {
-			k.name = string(b.orders.at(r.order))
-		} else {
-			k.key = r.order
-		}
-		o, ok := g.orders[k]
-		if ok {
-			o.day = min(o.day, r.day)
-			o.net += r.net
-		} else {
-			o = generalOrder{day: r.day, net: r.net}
-		}
-		g.orders[k] = o
+		g.addRecord(b.stringOrders, b.orders, s, r)
 	}
 	for i := range b.singles[part] {
 		r := &b.singles[part][i]
@@ -62,6 +49,25 @@ func (p *partition) addGeneral(b *batch, part int, g *general) {
 			g.singles = append(g.singles, purchase{slot: s, day: r.day, net: r.net})
 		}
 	}
+}
+
+// addRecord adds a record, whose customer is in slot s, to its order; with stringOrders its
+// order indexes orders.
+func (g *general) addRecord(stringOrders bool, orders *stringTable, s int32, r *record) {
+	k := generalKey{slot: s}
+	if stringOrders {
+		k.name = string(orders.at(r.order))
+	} else {
+		k.key = r.order
+	}
+	o, ok := g.orders[k]
+	if ok {
+		o.day = min(o.day, r.day)
+		o.net += r.net
+	} else {
+		o = generalOrder{day: r.day, net: r.net}
+	}
+	g.orders[k] = o
 }
 
 // recompute sets the order-derived features of the failed customers from g.

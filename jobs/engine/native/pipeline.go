@@ -24,6 +24,7 @@ type pipeline struct {
 	tasks   []task
 	threads int
 	parts   []*partition
+	cuts    []int32 // a series' as-of days (scanner.cuts)
 }
 
 // run scans every task once, calling consume for each partition and batch in task order, and
@@ -79,7 +80,7 @@ func (pl *pipeline) run(parent context.Context, rejected bool, consume func(p *p
 	for range pl.threads {
 		wg.Go(func() {
 			s := newScanner(pl.req, len(pl.parts), spare)
-			s.describe = rejected
+			s.describe, s.cuts = rejected, pl.cuts
 			for t := range todo {
 				b, err := s.scan(ctx, &pl.files[t.file], pl.opened[t.file], t)
 				if err != nil {

@@ -65,6 +65,9 @@ type scanner struct {
 	spare chan *batch // batches the partitions are done with, for reuse
 	// describe: print the rejected rows into batch.rejected (see describe).
 	describe bool
+	// cuts are a series' as-of days (AggregateSeries), nil for one date: rows merge into a
+	// record only when they fall between the same two cuts.
+	cuts []int32
 
 	customer, order, timestamp, amount, quantity, unitPrice, cost vector
 	readers                                                       [7]columnReader
@@ -321,7 +324,7 @@ func (s *scanner) collect(b *batch, base, n int, rejects []reject, last int) ([]
 		hasOrder := b.hasOrders && s.order.ok(r)
 		if last >= 0 && hasOrder {
 			rec := &b.records[last][len(b.records[last])-1]
-			if rec.customer == cust[r] && rec.order == order[r] && rec.rows < math.MaxInt32 {
+			if rec.customer == cust[r] && rec.order == order[r] && rec.rows < math.MaxInt32 && (s.cuts == nil || sameCut(s.cuts, rec.day, day)) {
 				rec.net += net[r]
 				rec.cost += c
 				rec.day = min(rec.day, day)
