@@ -51,12 +51,13 @@ func (a *analysis) migration(ctx context.Context, d *outputs.Date) (*outputs.Mig
 		cur.Tier = slices.Repeat([]string{"customer"}, t.Len())
 		prevPeriod.Tier = slices.Repeat([]string{"customer"}, prev.Len())
 	}
+	// A customer absent from the previous output whose first purchase predates it had bought
+	// before: they returned. Exact with all-history windows. Only customers absent from it are
+	// asked about, so only they are indexed (a set of every customer took 0.2 s at 1M).
 	seen := map[string]bool{}
-	for i, id := range t.CustomerID {
-		// A customer absent from the previous output whose first purchase predates it had
-		// bought before: they returned. Exact with all-history windows.
-		if t.FirstPurchase[i] != feature.NoDate && t.FirstPurchase[i] <= a.prevDay {
-			seen[id] = true
+	for i, j := range migration.Align(prev.CustomerID, t.CustomerID) {
+		if j < 0 && t.FirstPurchase[i] != feature.NoDate && t.FirstPurchase[i] <= a.prevDay {
+			seen[t.CustomerID[i]] = true
 		}
 	}
 	v.Result, err = migration.Compare(prevPeriod, cur, ladder, migration.Options{
