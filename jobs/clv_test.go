@@ -306,3 +306,75 @@ func TestCLVIntervalColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestCLVPeriodSumsBySegmentAndTier: the clv table's segment_period_* and tier_period_* rows sum,
+// over the months, to the customers table's clv and expected_purchases of each segment and of
+// each tier, and start on the months of clv_periods.
+func TestCLVPeriodSumsBySegmentAndTier(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	cfg := demoConfig(t, in, t.TempDir())
+	cfg.CLV.MinBuyers = new(int)
+	cfg.CLV.AnnualDiscountRate = 0.1
+	if _, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	type longRow struct {
+		Section string  `parquet:"section"`
+		Name    string  `parquet:"name"`
+		Label   *string `parquet:"label,optional"`
+		Index   int64   `parquet:"index"`
+		Value   float64 `parquet:"value"`
+	}
+	rows, err := parquet.ReadFile[longRow](store.TablePath(cfg.Output.Dir, outputs.TableCLV, "2024-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type customerGroup struct {
+		Segment   string   `parquet:"segment"`
+		Tier      *string  `parquet:"tier,optional"`
+		Purchases *float64 `parquet:"expected_purchases,optional"`
+		CLV       *float64 `parquet:"clv,optional"`
+	}
+	customers, err := parquet.ReadFile[customerGroup](store.TablePath(cfg.Output.Dir, outputs.TableCustomers, "2024-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{} // grain/name/purchases|clv → total
+	for _, c := range customers {
+		if c.CLV == nil {
+			continue
+		}
+		want["segment/"+c.Segment+"/clv"] += *c.CLV
+		want["segment/"+c.Segment+"/purchases"] += *c.Purchases
+		if c.Tier != nil {
+			want["tier/"+*c.Tier+"/clv"] += *c.CLV
+			want["tier/"+*c.Tier+"/purchases"] += *c.Purchases
+		}
+	}
+	got := map[string]float64{}
+	months := map[string]int{}
+	for _, r := range rows {
+		grain, what, ok := strings.Cut(r.Section, "_period_")
+		if !ok {
+			continue
+		}
+		key := grain + "/" + r.Name + "/" + what
+		got[key] += r.Value
+		months[key]++
+		if r.Index == 0 && (r.Label == nil || *r.Label != "2024-07-01") {
+			t.Errorf("%s: month 0 labelled %v, want 2024-07-01", key, r.Label)
+		}
+	}
+	tiers := 0
+	for key, w := range want {
+		if strings.HasPrefix(key, "tier/") {
+			tiers++
+		}
+		if months[key] != 12 || math.Abs(got[key]-w) > 1e-6*math.Max(1, math.Abs(w)) {
+			t.Errorf("%s: %d months summing to %.6f, want 12 summing to %.6f", key, months[key], got[key], w)
+		}
+	}
+	if len(want) == 0 || tiers == 0 {
+		t.Fatalf("%d groups with a clv (%d of tiers): the checks above prove nothing", len(want), tiers)
+	}
+}

@@ -2,6 +2,7 @@ package outputs
 
 import (
 	"math"
+	"time"
 
 	"github.com/rfmjob/rfm/analytics/clv"
 	"github.com/rfmjob/rfm/analytics/feature"
@@ -72,7 +73,7 @@ func (v *CLV) columns(asOfDay int32) []pq.Column {
 // the information is not positive definite) and "ci95_low"/"ci95_high" rows (the 95% interval
 // exp(log θ ± 1.96·se(log θ))), then "fit" rows (log_likelihood, iterations, converged,
 // customers) and the horizon. label is the model.
-func (v *CLV) tables(asOfDay int32, ids []string) []Table {
+func (v *CLV) tables(asOfDay int32, ids []string, groups []periodGroup) []Table {
 	if v.Result == nil {
 		return nil
 	}
@@ -120,11 +121,57 @@ func (v *CLV) tables(asOfDay int32, ids []string) []Table {
 		l.add("fit", "customers", f.label, 0, float64(f.c.Customers))
 	}
 	l.add("fit", "horizon", string(res.Scores.Unit), 0, res.Scores.Horizon)
+	for _, g := range groups {
+		v.periodSums(&l, asOfDay, g)
+	}
 	tables := []Table{l.table(TableCLV, asOfDay)}
 	if v.Periods {
 		tables = append(tables, v.periodsTable(asOfDay, ids))
 	}
 	return tables
+}
+
+// periodGroup is a grouping of the customers: names, and each customer's index in them (−1
+// for none).
+type periodGroup struct {
+	grain string
+	names []string
+	of    []int32
+}
+
+// periodSums adds, for each group of g and each month of the horizon, its customers' expected
+// purchases and CLV summed in customer order: sections "<grain>_period_purchases" and
+// "<grain>_period_clv", name the group, label the month's first day (as clv_periods' period),
+// index the month from 0. The months of a group sum to its customers' expected_purchases and
+// clv; clv_periods need not be written for them.
+func (v *CLV) periodSums(l *longTable, asOfDay int32, g periodGroup) {
+	s := v.Result.Scores
+	K := s.Periods()
+	purchases, value := make([]float64, len(g.names)*K), make([]float64, len(g.names)*K)
+	for i, ok := range s.Scored {
+		if k := g.of[i]; ok && k >= 0 {
+			for m := range K {
+				purchases[int(k)*K+m] += s.PeriodPurchases(i, m)
+				value[int(k)*K+m] += s.PeriodCLV(i, m)
+			}
+		}
+	}
+	for k, name := range g.names {
+		for m := range K {
+			label := time.Unix(int64(periodStart(s, asOfDay, m))*86400, 0).UTC().Format(time.DateOnly)
+			l.add(g.grain+"_period_purchases", name, label, int64(m), purchases[k*K+m])
+		}
+		for m := range K {
+			label := time.Unix(int64(periodStart(s, asOfDay, m))*86400, 0).UTC().Format(time.DateOnly)
+			l.add(g.grain+"_period_clv", name, label, int64(m), value[k*K+m])
+		}
+	}
+}
+
+// periodStart is the day month k of the horizon starts: the as-of day + 1 + its start rounded to
+// whole days.
+func periodStart(s *clv.Scores, asOfDay int32, k int) int32 {
+	return asOfDay + 1 + int32(math.Round(s.PeriodStart(k)*s.Unit.Days()))
 }
 
 // periodsTable is clv_periods: for every scored customer, one row per month of the horizon
@@ -142,7 +189,7 @@ func (v *CLV) periodsTable(asOfDay int32, ids []string) Table {
 	}
 	start := make([]int32, K)
 	for k := range start {
-		start[k] = asOfDay + 1 + int32(math.Round(s.PeriodStart(k)*s.Unit.Days()))
+		start[k] = periodStart(s, asOfDay, k)
 	}
 	at := func(r int) (i, k int) { return int(scored[r/K]), r % K }
 	return Table{TableCLVPeriods, len(scored) * K, []pq.Column{

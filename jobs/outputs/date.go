@@ -89,6 +89,29 @@ func (d *Date) TierOf() []int32 {
 	return d.Profit.Tiers.Tier
 }
 
+// periodGroups are the groups the CLV table sums the months of the horizon by: the segments,
+// in the summary's order, and the tiers held, in the ladder's order, when profit is on.
+func (d *Date) periodGroups() []periodGroup {
+	seg := periodGroup{grain: "segment", of: make([]int32, d.Features.Len())}
+	index := map[string]int32{}
+	for _, sg := range d.Segments {
+		index[sg.Segment] = int32(len(seg.names))
+		seg.names = append(seg.names, sg.Segment)
+	}
+	for i, name := range d.Scores.Segment {
+		k, ok := index[name]
+		if !ok {
+			k = -1
+		}
+		seg.of[i] = k
+	}
+	groups := []periodGroup{seg}
+	if held := d.TierOf(); held != nil {
+		groups = append(groups, periodGroup{grain: "tier", names: d.Profit.Tiers.Tiers, of: held})
+	}
+	return groups
+}
+
 // Tables returns every table of the date, customers first, in the order they are written. The
 // customers table carries the RFM and Pareto columns, then each view's columns in the order
 // profit, clusters, CLV, migration.
@@ -105,7 +128,7 @@ func (d *Date) Tables() []Table {
 	}
 	if d.CLV != nil {
 		tables[0].Cols = append(tables[0].Cols, d.CLV.columns(d.AsOfDay)...)
-		tables = append(tables, d.CLV.tables(d.AsOfDay, d.Features.CustomerID)...)
+		tables = append(tables, d.CLV.tables(d.AsOfDay, d.Features.CustomerID, d.periodGroups())...)
 	}
 	if d.Migration != nil {
 		tables[0].Cols = append(tables[0].Cols, d.Migration.columns()...)

@@ -14,13 +14,14 @@ import (
 // Output tables the report reads, and the columns it wants of each (nil: every column; these
 // tables are small).
 var tableColumns = map[string][]string{
-	outputs.TableCustomers:   {"r_score", "f_score", "monetary", "recency_days", "frequency", "profit", "tier", "p_alive", "clv"},
+	outputs.TableCustomers:   {"r_score", "f_score", "monetary", "recency_days", "frequency", "profit", "tier", "p_alive", "clv", "clv_lo", "clv_hi", "churn_band"},
 	outputs.TableSegments:    {"segment", "customers", "revenue"},
 	outputs.TablePareto:      {"curve", "metric", "customer_share", "value"},
 	outputs.TableTiers:       nil,
 	outputs.TableCostToServe: {"grain", "tier", "activity", "cost", "customer_id"},
 	outputs.TableClusters:    nil,
 	outputs.TableMigration:   nil,
+	outputs.TableCLV:         nil,
 }
 
 // Manifest is the run's manifest, the one type package store defines.

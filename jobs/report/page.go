@@ -96,9 +96,15 @@ func Sections(d *Data) []Section {
 	}
 	add("clusters", "Behavioural clusters", snake)
 
-	var clv, alive Chart
-	if v, ok := cust.Numbers("clv"); ok {
+	var clv, alive, months, churn Chart
+	v, okV := cust.Numbers("clv")
+	if okV {
 		clv = opt(clvChart(v))
+		lo, okLo := cust.Numbers("clv_lo")
+		hi, okHi := cust.Numbers("clv_hi")
+		if clv.SVG != "" && okLo && okHi {
+			clv.Reading += intervalNote(v, lo, hi)
+		}
 	}
 	pa, okA := cust.Numbers("p_alive")
 	rec, okRec := cust.Numbers("recency_days")
@@ -106,7 +112,13 @@ func Sections(d *Data) []Section {
 		freq, _ := cust.Numbers("frequency")
 		alive = opt(aliveChart(rec, pa, freq))
 	}
-	add("predicted", "Predicted value", clv, alive)
+	if grain, groups, value, ms, ok := monthRows(t["clv"]); ok {
+		months = opt(monthChart(grain, groups, value, ms))
+	}
+	if band, ok := cust.Strings("churn_band"); ok {
+		churn = opt(churnChart(band, v))
+	}
+	add("predicted", "Predicted value", clv, alive, months, churn)
 
 	if d.Manifest != nil {
 		add("quality", "Data quality", qualityChart(d.Manifest))
