@@ -8,6 +8,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/outputs"
+	"github.com/rfmjob/rfm/jobs/report"
 )
 
 // Evaluation is the outcome of Evaluate.
@@ -21,7 +22,12 @@ type Evaluation struct {
 	Repeaters       int
 	RepeatPurchases float64
 	Rows            []clv.HoldoutRow
-	// Path is the published table, relative to the output directory.
+	// Tracking is the tracking curve: at the end of each week of the holdout (and at its last
+	// day), the calibration customers' cumulative holdout purchases, actual and predicted.
+	Tracking []outputs.TrackPoint
+	// Path is the published table, relative to the output directory; the tracking table and
+	// the page (index.html, the tracking curve and the conditional expectations) are published
+	// with it.
 	Path string
 }
 
@@ -93,6 +99,72 @@ func Evaluate(ctx context.Context, cfg *config.Config, calibrationEnd, holdoutEn
 	if ev.Rows, err = clv.EvaluateHoldout(s, fit.Purchases, ev.HoldoutLength, actual); err != nil {
 		return nil, err
 	}
-	ev.Path, err = outputs.Publish(cfg.Output.Dir, ev.CalibrationEnd, outputs.Holdout(calDay, endDay, string(fit.Model), ev.Rows))
+	if ev.Tracking, err = tracking(ctx, eng, req, s, fit.Purchases, calDay, endDay); err != nil {
+		return nil, err
+	}
+	model := string(fit.Model)
+	page, err := report.HoldoutPage(report.Holdout{CalibrationEnd: ev.CalibrationEnd, HoldoutEnd: ev.HoldoutEnd, Model: model,
+		Rows: ev.Rows, Tracking: ev.Tracking})
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	ev.Path, err = outputs.Publish(cfg.Output.Dir, ev.CalibrationEnd, []outputs.Table{
+		outputs.Holdout(calDay, endDay, model, ev.Rows), outputs.Tracking(calDay, endDay, model, ev.Tracking)},
+		outputs.Page{Table: outputs.TableCLVHoldout, File: "index.html", Data: page})
 	return ev, err
+}
+
+// tracking is the tracking curve of the holdout (calDay, endDay] at each week's end and the
+// last day: the calibration customers' purchase days from the holdout's start, actual (the
+// engine's holdout aggregation as of each day, one pass when it aggregates series) and
+// predicted (clv.ExpectedTotals).
+func tracking(ctx context.Context, eng engine.Engine, hold engine.Request, s *clv.Summary, m clv.PurchaseModel, calDay, endDay int32) ([]outputs.TrackPoint, error) {
+	var days []int32
+	for d := calDay + 7; d < endDay; d += 7 {
+		days = append(days, d)
+	}
+	days = append(days, endDay)
+	index := make(map[string]int, s.Len())
+	for i, id := range s.CustomerID {
+		if s.Fitted[i] {
+			index[id] = i
+		}
+	}
+	points := make([]outputs.TrackPoint, len(days))
+	spans := make([]float64, len(days))
+	count := func(k int, res *engine.Result) error {
+		t := res.Features
+		for i, id := range t.CustomerID {
+			if _, ok := index[id]; ok {
+				points[k].Actual += float64(t.PurchaseDays[i])
+			}
+		}
+		return nil
+	}
+	if se, ok := eng.(engine.SeriesEngine); ok {
+		if err := se.AggregateSeries(ctx, hold, days, count); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+	} else {
+		for k, d := range days {
+			req := hold
+			req.AsOfDay = d
+			res, err := aggregate(ctx, eng, req)
+			if err != nil {
+				return nil, err
+			}
+			count(k, res)
+		}
+	}
+	for k, d := range days {
+		points[k].Day = d
+		spans[k] = float64(d - calDay)
+		if s.Unit == clv.Weeks {
+			spans[k] /= 7
+		}
+	}
+	for k, p := range clv.ExpectedTotals(s, m, spans) {
+		points[k].Predicted = p
+	}
+	return points, nil
 }

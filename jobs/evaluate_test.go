@@ -140,6 +140,7 @@ func TestEvaluateCDNOW(t *testing.T) {
 			}
 			calDay, _ := ParseDay("1997-09-30")
 			endDay, _ := ParseDay("1998-06-30")
+			checkTracking(t, ev, cfg.Output.Dir, calDay, endDay, total)
 			for i, r := range ev.Rows {
 				want := holdoutRow{calDay, endDay, string(ev.Fit.Model), r.Bucket, int64(r.Customers), r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted}
 				if pub[i] != want {
@@ -165,5 +166,74 @@ func TestEvaluateErrorKinds(t *testing.T) {
 	_, err := Evaluate(context.Background(), cfg, "1997-09-30", "1998-06-30", nil)
 	if !errors.Is(err, ErrInput) || !errors.Is(err, input.ErrMissingColumn) {
 		t.Errorf("missing columns: got %v, want ErrInput wrapping input.ErrMissingColumn", err)
+	}
+}
+
+// checkTracking: the tracking curve has a point per week of the 39-week holdout; its actual
+// side counts the purchase days (customer and day) of the CDNOW text file itself (an outside
+// count, not the engine's) in the holdout up to each point, and ends at the holdout total; its predicted side
+// rises to the holdout rows' total prediction. The clv_tracking table and the page are
+// published beside clv_holdout.
+func checkTracking(t *testing.T, ev *Evaluation, out string, calDay, endDay int32, total clv.HoldoutRow) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "cdnow", "CDNOW_sample.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var days []int32 // the day of each customer's holdout purchase day
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) != 5 {
+			continue
+		}
+		d, _ := time.Parse("20060102", fs[2])
+		if day := int32(d.Unix() / 86400); day > calDay && day <= endDay && !seen[fs[0]+" "+fs[2]] {
+			seen[fs[0]+" "+fs[2]] = true
+			days = append(days, day)
+		}
+	}
+	if len(ev.Tracking) != 39 || ev.Tracking[38].Day != endDay {
+		t.Fatalf("tracking has %d points, last %+v; want 39 weekly points ending %d", len(ev.Tracking), ev.Tracking[len(ev.Tracking)-1], endDay)
+	}
+	prev := 0.0
+	for k, p := range ev.Tracking {
+		if p.Day != calDay+7*int32(k+1) {
+			t.Errorf("point %d on day %d, want %d", k, p.Day, calDay+7*int32(k+1))
+		}
+		want := 0
+		for _, d := range days {
+			if d <= p.Day {
+				want++
+			}
+		}
+		if p.Actual != float64(want) {
+			t.Errorf("week %d: %v actual purchases, the file has %d", k+1, p.Actual, want)
+		}
+		if !(p.Predicted > prev) {
+			t.Errorf("week %d: predicted %v does not rise from %v", k+1, p.Predicted, prev)
+		}
+		prev = p.Predicted
+	}
+	if last := ev.Tracking[38]; last.Actual != total.Actual || math.Abs(last.Predicted-total.Predicted) > 1e-9*total.Predicted {
+		t.Errorf("tracking ends at %+v, the holdout total is %v actual, %v predicted", last, total.Actual, total.Predicted)
+	}
+	tr, err := parquet.ReadFile[struct {
+		Actual    float64 `parquet:"actual_cumulative"`
+		Predicted float64 `parquet:"predicted_cumulative"`
+	}](store.TablePath(out, outputs.TableCLVTracking, ev.CalibrationEnd))
+	if err != nil || len(tr) != 39 || tr[38].Actual != total.Actual {
+		t.Errorf("clv_tracking: %d rows (%v), err %v; want 39 ending at %v", len(tr), tr, err, total.Actual)
+	}
+	page, err := os.ReadFile(filepath.Join(out, outputs.TableCLVHoldout, "as_of="+ev.CalibrationEnd, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{`id="chart-tracking"`, `id="chart-conditional"`, "CLV holdout check"} {
+		if !strings.Contains(string(page), id) {
+			t.Errorf("the holdout page has no %s", id)
+		}
 	}
 }

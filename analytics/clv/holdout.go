@@ -107,3 +107,18 @@ func EvaluateHoldout(s *Summary, m PurchaseModel, length float64, actual []float
 	}
 	return rows, nil
 }
+
+// ExpectedTotals returns, for each span t of spans (in the summary's unit), the fitted
+// customers' expected purchases in the first t after the calibration period summed: Σ_i E[Y(t) |
+// x_i, t_x,i, T_i], the predicted side of a tracking curve (cumulative repeat purchases in the
+// holdout). Each cohort is evaluated once and weighted by its customers, in cohort order.
+func ExpectedTotals(s *Summary, m PurchaseModel, spans []float64) []float64 {
+	groups, _ := cohorts(s)
+	out := make([]float64, len(spans))
+	for k, t := range spans {
+		for _, c := range groups {
+			out[k] += c.n * m.ExpectedPurchases(c.History, t)
+		}
+	}
+	return out
+}

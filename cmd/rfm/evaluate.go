@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/engines"
@@ -52,6 +53,14 @@ func cmdEvaluate(ctx context.Context, args []string, e *env) error {
 		}
 		fmt.Fprintf(e.stdout, "%-8s %10d %12.0f %12.1f %14.3f %14.3f %8.3f %8.3f %8s\n", r.Bucket, r.Customers, r.Actual, r.Predicted, r.MeanActual, r.MeanPredicted, r.MAE, r.RMSE, brier)
 	}
-	fmt.Fprintf(e.stdout, "\nwritten to %s/%s\n", cfg.Output.Dir, ev.Path)
+	fmt.Fprintf(e.stdout, "\ntracking, cumulative holdout purchases:\n%-12s %10s %12s\n", "to", "actual", "predicted")
+	for k, p := range ev.Tracking {
+		// Every fourth week and the last day: the curve is in clv_tracking and on the page.
+		if k%4 == 3 || k == len(ev.Tracking)-1 {
+			fmt.Fprintf(e.stdout, "%-12s %10.0f %12.1f\n", jobs.FormatDay(p.Day), p.Actual, p.Predicted)
+		}
+	}
+	dir := filepath.Dir(filepath.Join(cfg.Output.Dir, ev.Path))
+	fmt.Fprintf(e.stdout, "\nwritten to %s (and clv_tracking; the page is %s)\n", filepath.Join(cfg.Output.Dir, ev.Path), filepath.Join(dir, "index.html"))
 	return nil
 }

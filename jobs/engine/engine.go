@@ -151,8 +151,8 @@ type SeriesEngine interface {
 	Engine
 	// AggregateSeries calls each(i, res) for i = 0, 1, … in order, res being what Aggregate
 	// returns for req with AsOfDay = days[i]. days ascend strictly; req.AsOfDay is ignored and
-	// req.StartDay must be feature.NoDate (a lookback window drops rows as the dates advance;
-	// ask Aggregate per date). An error of the input fails every date and is returned before
+	// req.StartDay holds for every date (a fixed window start, as a holdout period has; a
+	// lookback window moves with the dates and needs Aggregate per date). An error of the input fails every date and is returned before
 	// the first call; an error each returns stops the series and is returned. res is not used
 	// after each returns, except res.Rejected, which every date shares.
 	AggregateSeries(ctx context.Context, req Request, days []int32, each func(i int, res *Result) error) error

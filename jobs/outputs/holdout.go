@@ -40,3 +40,29 @@ func Holdout(asOfDay, holdoutEnd int32, model string, rows []clv.HoldoutRow) Tab
 		pq.OptionalFloat64("brier", brier, finite),
 	}}
 }
+
+// TrackPoint is one point of the holdout's tracking curve: a day and the calibration
+// customers' purchase days from the holdout's start to it, actual and predicted.
+type TrackPoint struct {
+	Day               int32
+	Actual, Predicted float64
+}
+
+// Tracking is the clv_tracking table of `rfm evaluate`: the tracking curve of the holdout that
+// follows the calibration end asOfDay, one row per week's end and the holdout's last day.
+func Tracking(asOfDay, holdoutEnd int32, model string, points []TrackPoint) Table {
+	n := len(points)
+	day := make([]int32, n)
+	actual, predicted := make([]float64, n), make([]float64, n)
+	for i, p := range points {
+		day[i], actual[i], predicted[i] = p.Day, p.Actual, p.Predicted
+	}
+	return Table{TableCLVTracking, n, []pq.Column{
+		pq.ConstDate("as_of", asOfDay),
+		pq.ConstDate("holdout_end", holdoutEnd),
+		pq.String("model", slices.Repeat([]string{model}, n)),
+		pq.Date("day", day),
+		pq.Float64("actual_cumulative", actual),
+		pq.Float64("predicted_cumulative", predicted),
+	}}
+}

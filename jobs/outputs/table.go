@@ -17,6 +17,7 @@ const (
 	TableMigration   = "migration"
 	TableCLVHoldout  = "clv_holdout"
 	TableCLVPeriods  = "clv_periods"
+	TableCLVTracking = "clv_tracking"
 )
 
 // Table is one output table ready to write: its name, row count and columns.

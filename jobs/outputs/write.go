@@ -33,10 +33,18 @@ func Write(st *store.Staging, tables []Table) error {
 	return errors.Join(errs...)
 }
 
-// Publish writes one table of a date outside a full run (the holdout table of `rfm evaluate`),
-// under the date's lock, through the staging area; it leaves the date's manifest alone. It
-// returns the table's path relative to the output directory.
-func Publish(outDir, date string, tb Table) (string, error) {
+// Page is a file published beside a table's data file (the page of `rfm evaluate`).
+type Page struct {
+	Table, File string
+	Data        []byte
+}
+
+// Publish writes tables of a date outside a full run (the holdout tables of `rfm evaluate`)
+// and pages beside them, under the date's lock, through the staging area; it leaves the date's
+// manifest alone. Each file replaces its predecessor atomically, the pages last, so a page never
+// describes tables that are not there. It returns the first table's path relative to the output
+// directory.
+func Publish(outDir, date string, tables []Table, pages ...Page) (string, error) {
 	lock, err := store.AcquireLock(outDir, date)
 	if err != nil {
 		return "", err
@@ -47,11 +55,23 @@ func Publish(outDir, date string, tb Table) (string, error) {
 		return "", err
 	}
 	defer st.Discard()
-	if err := Write(st, []Table{tb}); err != nil {
+	if err := Write(st, tables); err != nil {
 		return "", err
 	}
-	if err := st.PublishOne(tb.Name); err != nil {
-		return "", err
+	for _, p := range pages {
+		if err := st.WriteFile(p.Table, p.File, 0, p.Data); err != nil {
+			return "", err
+		}
 	}
-	return tb.Name + "/as_of=" + date + "/" + store.DataFile, nil
+	for _, tb := range tables {
+		if err := st.PublishFile(tb.Name, store.DataFile); err != nil {
+			return "", err
+		}
+	}
+	for _, p := range pages {
+		if err := st.PublishFile(p.Table, p.File); err != nil {
+			return "", err
+		}
+	}
+	return tables[0].Name + "/as_of=" + date + "/" + store.DataFile, nil
 }

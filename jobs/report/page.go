@@ -204,6 +204,7 @@ var pageTemplate = template.Must(template.New("page").Parse(pageSource))
 
 // pageData is what the template shows.
 type pageData struct {
+	Heading  string // "Customer value report"
 	AsOf     string
 	Run      string
 	Figures  []Figure
@@ -226,7 +227,7 @@ type pageChart struct {
 // Render writes the page of d: self-contained HTML (inline CSS and SVG, no script, font or URL)
 // that reads on a laptop screen and prints on A4 or Letter.
 func Render(w io.Writer, d *Data) error {
-	pd := pageData{AsOf: d.AsOf, Figures: KeyFigures(d)}
+	pd := pageData{Heading: "Customer value report", AsOf: d.AsOf, Figures: KeyFigures(d)}
 	if m := d.Manifest; m != nil {
 		pd.Run = fmt.Sprintf("rfm %s · %s engine · time zone %s", m.Version, m.Engine, m.Window.Timezone)
 		if m.Window.Start != "" {
@@ -258,7 +259,14 @@ func Render(w io.Writer, d *Data) error {
 		}
 		pd.Warnings = m.Warnings
 	}
-	for _, s := range Sections(d) {
+	pd.Sections = layout(Sections(d))
+	return pageTemplate.Execute(w, pd)
+}
+
+// layout places the sections' charts: a half-width chart without a neighbour is centred.
+func layout(sections []Section) []pageSection {
+	var out []pageSection
+	for _, s := range sections {
 		ps := pageSection{ID: s.ID, Title: s.Title}
 		run := 0 // half-width charts since the last wide one
 		for i, c := range s.Charts {
@@ -273,7 +281,7 @@ func Render(w io.Writer, d *Data) error {
 			}
 			ps.Charts = append(ps.Charts, pc)
 		}
-		pd.Sections = append(pd.Sections, ps)
+		out = append(out, ps)
 	}
-	return pageTemplate.Execute(w, pd)
+	return out
 }

@@ -124,15 +124,15 @@ func (s *Staging) Commit(m *Manifest) error {
 	return nil
 }
 
-// PublishOne publishes the staged file of one table alone, leaving the date's manifest as it is
-// (the holdout table of `rfm evaluate`, a rebuilt report page).
-func (s *Staging) PublishOne(table string) error {
+// PublishFile publishes one staged file of a table alone, leaving the date's manifest as it is
+// (the tables and page of `rfm evaluate`).
+func (s *Staging) PublishFile(table, file string) error {
 	for _, f := range s.files {
-		if f.table == table {
+		if f.table == table && f.file == file {
 			return s.publish(f)
 		}
 	}
-	return fmt.Errorf("store: %s was not staged", table)
+	return fmt.Errorf("store: %s/%s was not staged", table, file)
 }
 
 func (s *Staging) publish(f staged) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -55,6 +56,9 @@ type batch struct {
 
 	stringCustomers, stringOrders bool // ids are indexes into customers, orders
 	hasOrders, hasCost            bool // the order id and cost columns are mapped
+	// beforeCut counts a series' rows before the window start by the span their day is in
+	// (scanner.cuts): as of an earlier cut they are after the as-of day.
+	beforeCut []int64
 }
 
 // scanner decodes row groups; one per worker, reusing its buffers.
@@ -92,6 +96,10 @@ func (s *scanner) newBatch(t task) *batch {
 		b.records[p], b.singles[p] = b.records[p][:0], b.singles[p][:0]
 	}
 	b.task, b.counts, b.rejected = t, counts{}, nil
+	if s.cuts != nil {
+		b.beforeCut = slices.Grow(b.beforeCut[:0], len(s.cuts))[:len(s.cuts)]
+		clear(b.beforeCut)
+	}
 	b.stringCustomers, b.stringOrders, b.hasOrders, b.hasCost = false, false, false, false
 	return b
 }
@@ -314,6 +322,10 @@ func (s *scanner) collect(b *batch, base, n int, rejects []reject, last int) ([]
 		}
 		if day < start {
 			b.counts.beforeWindow++
+			if s.cuts != nil {
+				k, _ := slices.BinarySearch(s.cuts, day)
+				b.beforeCut[k]++
+			}
 			continue
 		}
 		b.counts.used++

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 )
@@ -275,9 +274,6 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 			return fmt.Errorf("native: series days must ascend, got %d after %d", days[i], days[i-1])
 		}
 	}
-	if req.StartDay != feature.NoDate {
-		return fmt.Errorf("native: a series reads all history; with a lookback window aggregate each date")
-	}
 	if req.MoneyScale < 0 || req.MoneyScale > 15 {
 		return fmt.Errorf("native: money scale %d outside 0..15", req.MoneyScale)
 	}
@@ -308,9 +304,15 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 	}
 	threads = max(1, min(threads, len(tasks)))
 	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts, cuts: days}
+	beforeCut := make([]int64, len(days)) // rows before the window start, by span
 	cnt, rejected, err := pl.run(ctx, true, func(p *partition, part int, b *batch) {
 		p.add(b, part)
 		series[part].stash(b, part, days)
+		if part == 0 { // every partition sees every batch: count once
+			for k, n := range b.beforeCut {
+				beforeCut[k] += n
+			}
+		}
 	})
 	if err != nil {
 		return err
@@ -320,7 +322,7 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 		p.restart()
 	}
 
-	var used int64
+	var used, before int64
 	for k := range days {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -346,10 +348,11 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 		for _, sp := range series {
 			used += sp.spans[k].rows
 		}
+		before += beforeCut[k]
 		res := &engine.Result{
 			Features: buildFeatures(parts, req.MoneyScale, req.Columns.Cost != ""),
-			Counts: engine.Counts{Read: cnt.read, Used: used, AfterAsOf: cnt.afterAsOf + cnt.used - used,
-				BeforeWindow: cnt.beforeWindow, Rejected: map[string]int64{}},
+			Counts: engine.Counts{Read: cnt.read, Used: used, AfterAsOf: cnt.afterAsOf + cnt.used - used + cnt.beforeWindow - before,
+				BeforeWindow: before, Rejected: map[string]int64{}},
 			Rejected: rejected,
 		}
 		for i, n := range cnt.rejected {
