@@ -155,10 +155,14 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 			started, resolved = r.opts.Now(), 0
 		}
 		// A date that committed is read back by the next one, so only the aggregation of a
-		// date that is not in the series (or did not commit) is kept for it.
-		prior, priorDay, last = nil, feature.NoDate, time.Now()
+		// date that is not in the series (or did not commit) is kept for it. The time until the
+		// next date's aggregation is its aggregate stage (the scan's too for the first).
+		prior, priorDay = nil, feature.NoDate
 		if !isDate || !committed {
 			prior, priorDay = res, day
+		}
+		if isDate {
+			last = time.Now()
 		}
 		return ctx.Err()
 	})
@@ -173,7 +177,7 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 }
 
 // date runs one date of the series on its aggregation res: the aggregate stage is the time
-// since the last date's (the pass's scan for the first).
+// since the last date ended (since the series began, its scan included, for the first).
 func (s *series) date(ctx context.Context, r *run, res *engine.Result, ag aggregated, prior *engine.Result, priorDay int32, resolved float64, since time.Time) (*store.Manifest, error) {
 	lock, err := store.AcquireLock(s.cfg.Output.Dir, r.asOf)
 	if err != nil {
