@@ -9,7 +9,11 @@
 // cmd/rfmbench/peers: the newest DuckDB running the same SQL, and Polars' lazy API doing the
 // same job; install them with `npm install --no-save --prefix cmd/rfmbench/peers`), and "duckdb-sql"
 // (sql/peer/rfm_job.sql: the same RFM written as one plain DuckDB script, on the DuckDB that
-// go-duckdb v1.8.2 embeds). Each side runs in a child process of this binary, so its peak RSS
+// go-duckdb v1.8.2 embeds). The series sides run the same jobs for the 12 month ends of the
+// data's last year: "rfm-series" (`rfm backfill` of the RFM job, one pass over the input),
+// "rfm-full-series" (every view, each date as `rfm run` writes it), and as peers
+// "duckdb-sql-series" and "duckdb-newest-series" (sql/peer/rfm_series.sql: the 12 dates in one
+// DuckDB script); their ratios are to rfm-series. Each side runs in a child process of this binary, so its peak RSS
 // is its own. The data file is generated once into --dir and reused. With RFMBENCH_CPUPROFILE
 // set, each rfm side writes its CPU profile there (the last run's).
 package main
@@ -33,6 +37,7 @@ import (
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/series"
 	sqltext "github.com/rfmjob/rfm/sql"
 )
 
@@ -72,7 +77,7 @@ func bench() error {
 	stringIDs := flag.Bool("string-ids", false, "string customer ids")
 	dir := flag.String("dir", "bench/work", "where the data and outputs go")
 	runs := flag.Int("runs", 3, "runs per side (the median is reported)")
-	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-pyramid,rfm-duckdb,rfm-full", "comma-separated sides to run")
+	sides := flag.String("sides", "rfm-native,duckdb-sql,duckdb-newest,polars,rfm-profit,rfm-pyramid,rfm-duckdb,rfm-full,rfm-series,duckdb-sql-series,duckdb-newest-series,rfm-full-series", "comma-separated sides to run")
 	activityRows := flag.Int("activity-rows", 5_000_000, "rows of the activity table of the rfm-profit, rfm-pyramid and rfm-full sides")
 	peers := flag.String("peers", "cmd/rfmbench/peers", "directory of the Node peers (run `npm install --no-save` there first); sides whose peer is missing are skipped")
 	flag.Parse()
@@ -141,17 +146,32 @@ func bench() error {
 		results = append(results, r)
 	}
 	fmt.Printf("\n%d rows, %d customers, %s ids, as of %s, %d runs each (median)\n", *transactions, *customers, kind, asOf, *runs)
-	fmt.Printf("%-14s %9s %9s %9s %11s %11s\n", "side", "median s", "min s", "max s", "peak MB", "rfm/side")
-	base := results[0]
+	fmt.Printf("%-20s %9s %9s %9s %11s %11s\n", "side", "median s", "min s", "max s", "peak MB", "rfm/side")
+	// Each side's ratio is to the first side of its kind: single dates or series.
+	bases := map[bool]result{}
+	for _, r := range results {
+		if _, ok := bases[isSeries(r.side)]; !ok && r.err == nil {
+			bases[isSeries(r.side)] = r
+		}
+	}
 	for _, r := range results {
 		if r.err != nil {
-			fmt.Printf("%-14s failed: %v\n", r.side, r.err)
+			fmt.Printf("%-20s failed: %v\n", r.side, r.err)
 			continue
 		}
 		lo, hi := slices.Min(r.seconds), slices.Max(r.seconds)
-		fmt.Printf("%-14s %9.2f %9.2f %9.2f %11.0f %11.2f\n", r.side, r.median(), lo, hi, float64(r.maxRSS)/1e6, base.median()/r.median())
+		base := bases[isSeries(r.side)]
+		fmt.Printf("%-20s %9.2f %9.2f %9.2f %11.0f %11.2f\n", r.side, r.median(), lo, hi, float64(r.maxRSS)/1e6, base.median()/r.median())
 	}
-	fmt.Printf("(rfm/side = %s median time / side median time: below 1 means %s is faster)\n", base.side, base.side)
+	for _, series := range []bool{false, true} {
+		if b, ok := bases[series]; ok {
+			fmt.Printf("(rfm/side = %s median time / side median time: below 1 means %s is faster)\n", b.side, b.side)
+		}
+	}
+	if len(bases) > 1 {
+		d := seriesDates(asOf)
+		fmt.Printf("(series sides: the %d month ends %s … %s)\n", len(d), d[0], d[len(d)-1])
+	}
 	return nil
 }
 
@@ -164,16 +184,34 @@ var benchRates = map[string]float64{
 // usesActivities reports whether a side computes profitability from the activity table.
 func usesActivities(side string) bool {
 	switch side {
-	case "rfm-profit", "rfm-pyramid", "rfm-full":
+	case "rfm-profit", "rfm-pyramid", "rfm-full", "rfm-full-series":
 		return true
 	}
 	return false
 }
 
+// isSeries reports whether a side runs the 12 dates of a series.
+func isSeries(side string) bool { return strings.HasSuffix(side, "-series") }
+
+// seriesDates are the series sides' as-of dates: the 12 month ends up to asOf.
+func seriesDates(asOf string) []string {
+	end, err := time.Parse(time.DateOnly, asOf)
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for k := 11; k >= 0; k-- {
+		// The last day of the month k months before asOf's.
+		first := time.Date(end.Year(), end.Month()-time.Month(k), 1, 0, 0, 0, 0, time.UTC)
+		out = append(out, first.AddDate(0, 1, -1).Format(time.DateOnly))
+	}
+	return out
+}
+
 // nodePeer names the Node script of a peer side, "" for the sides this binary runs itself.
 func nodePeer(side string) string {
 	switch side {
-	case "duckdb-newest":
+	case "duckdb-newest", "duckdb-newest-series":
 		return "duckdb.mjs"
 	case "polars":
 		return "polars.mjs"
@@ -195,8 +233,11 @@ func sideCommand(self, side, peers, data, out, asOf string) (*exec.Cmd, error) {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return nil, err
 		}
-		script := filepath.Join(out, "job.sql")
-		if err := os.WriteFile(script, []byte(peerScript(data, filepath.Join(out, "customers.parquet"), asOf)), 0o644); err != nil {
+		script, text := filepath.Join(out, "job.sql"), peerScript(data, filepath.Join(out, "customers.parquet"), asOf)
+		if isSeries(side) {
+			text = peerSeriesScript(data, filepath.Join(out, "customers"), asOf)
+		}
+		if err := os.WriteFile(script, []byte(text), 0o644); err != nil {
 			return nil, err
 		}
 		return exec.Command("node", filepath.Join(peers, "duckdb.mjs"), script), nil
@@ -206,6 +247,15 @@ func sideCommand(self, side, peers, data, out, asOf string) (*exec.Cmd, error) {
 // peerScript is sql/peer/rfm_job.sql for one run.
 func peerScript(data, output, asOf string) string {
 	return strings.NewReplacer("{{input}}", data, "{{output}}", output, "{{as_of}}", asOf).Replace(sqltext.Statement("peer/rfm_job"))
+}
+
+// peerSeriesScript is sql/peer/rfm_series.sql for the series sides' dates.
+func peerSeriesScript(data, output, asOf string) string {
+	var quoted []string
+	for _, d := range seriesDates(asOf) {
+		quoted = append(quoted, "'"+d+"'")
+	}
+	return strings.NewReplacer("{{input}}", data, "{{output}}", output, "{{dates}}", strings.Join(quoted, ", ")).Replace(sqltext.Statement("peer/rfm_series"))
 }
 
 // child runs one side once: args are the data file, output directory and as-of date.
@@ -249,7 +299,32 @@ func child(side string, args []string) error {
 		cfg.Output.Dir = out
 		_, err := jobs.Run(context.Background(), cfg, asOf, jobs.RunOptions{})
 		return err
-	case "duckdb-sql":
+	case "rfm-series", "rfm-full-series":
+		// rfm backfill of the series: the RFM job of rfm-native, or every view (the defaults).
+		cfg := &config.Config{}
+		if side == "rfm-series" {
+			off := false
+			cfg.Profit.Enabled, cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off, &off
+		} else { // as rfm-full
+			cfg.Profit.Activities.Path = os.Getenv("RFMBENCH_ACTIVITIES")
+			cfg.Profit.Rates = benchRates
+		}
+		cfg.Input.Transactions = data
+		cfg.Output.Dir = out
+		dates := seriesDates(asOf)
+		_, planned, err := series.Dates(cfg, "month", dates[0], dates[len(dates)-1])
+		if err != nil {
+			return err
+		}
+		rep, err := series.Backfill(context.Background(), cfg, series.BuildPlan(out, planned, series.RerunFailed), series.BackfillOptions{})
+		if err != nil {
+			return err
+		}
+		if rep.Succeeded() != len(dates) {
+			return fmt.Errorf("backfill committed %d of %d dates: %v", rep.Succeeded(), len(dates), rep.Failed)
+		}
+		return nil
+	case "duckdb-sql", "duckdb-sql-series":
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
@@ -258,7 +333,11 @@ func child(side string, args []string) error {
 			return err
 		}
 		defer db.Close()
-		_, err = db.Exec(peerScript(data, filepath.Join(out, "customers.parquet"), asOf))
+		script := peerScript(data, filepath.Join(out, "customers.parquet"), asOf)
+		if isSeries(side) {
+			script = peerSeriesScript(data, filepath.Join(out, "customers"), asOf)
+		}
+		_, err = db.Exec(script)
 		return err
 	default:
 		return fmt.Errorf("unknown side %q", side)
