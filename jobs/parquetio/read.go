@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -187,6 +189,7 @@ func ReadTable(path string, want func(name string) bool) (t *Table, err error) {
 	}
 	t = &Table{Path: path, Rows: int(n)}
 	schema := pf.Schema()
+	var leaves []int
 	for _, field := range schema.Fields() {
 		name := field.Name()
 		if !field.Leaf() || field.Repeated() || (want != nil && !want(name)) {
@@ -200,10 +203,33 @@ func ReadTable(path string, want func(name string) bool) (t *Table, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s column %q: %v", ErrSchema, path, name, err)
 		}
-		if err := col.read(pf, leaf.ColumnIndex, t.Rows); err != nil {
-			return nil, fmt.Errorf("%w: %s column %q: %v", ErrCorrupt, path, name, err)
+		t.Cols, leaves = append(t.Cols, col), append(leaves, leaf.ColumnIndex)
+	}
+	// The columns are read concurrently, each into its own slices, at most one per core; the
+	// first failing column's error (in schema order) is returned, and a panic of parquet-go in
+	// any of them is an error like one in this goroutine. Reading the customers table's 12
+	// columns back for the report took 1.1 s of its 1.4 s stage at 1M customers, one column
+	// after another.
+	errs := make([]error, len(t.Cols))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, col := range t.Cols {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("%v", r)
+				}
+				<-sem
+			}()
+			errs[i] = col.read(pf, leaves[i], t.Rows)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s column %q: %v", ErrCorrupt, path, t.Cols[i].Name, err)
 		}
-		t.Cols = append(t.Cols, col)
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
@@ -99,26 +100,38 @@ func Load(outDir, date string) (*Data, error) {
 	return load(m, func(table string) (string, bool) { return store.TablePath(outDir, table, date), true })
 }
 
-// load reads the tables the report uses from where path says each is.
+// load reads the tables the report uses from where path says each is, concurrently (each is
+// read alone into its own frame); the first error in table-name order is returned.
 func load(m *Manifest, path func(table string) (string, bool)) (*Data, error) {
 	d := &Data{AsOf: m.AsOf, Manifest: m, Tables: map[string]*Frame{}}
-	for table, cols := range tableColumns {
+	var tables []string
+	for table := range tableColumns {
+		tables = append(tables, table)
+	}
+	slices.Sort(tables)
+	frames, errs := make([]*Frame, len(tables)), make([]error, len(tables))
+	var wg sync.WaitGroup
+	for i, table := range tables {
 		p, ok := path(table)
 		if !ok {
 			continue // not written: its charts are left out
 		}
+		cols := tableColumns[table]
 		want := func(string) bool { return true }
 		if cols != nil {
 			want = func(name string) bool { return slices.Contains(cols, name) }
 		}
-		f, err := readFrame(p, want)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
+		wg.Go(func() { frames[i], errs[i] = readFrame(p, want) })
+	}
+	wg.Wait()
+	for i, table := range tables {
+		switch err := errs[i]; {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
 			return nil, err
+		case frames[i] != nil:
+			d.Tables[table] = frames[i]
 		}
-		d.Tables[table] = f
 	}
 	return d, nil
 }
