@@ -294,11 +294,14 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 	}
 	parts := make([]*partition, threads)
 	series := make([]*seriesPart, threads)
+	floor := int64(0)
+	if req.ZeroNetIsPurchase {
+		floor = -1
+	}
 	for i := range parts {
 		parts[i] = newPartition()
-		if req.ZeroNetIsPurchase {
-			parts[i].purchaseFloor = -1
-		}
+		// The first pass only classifies: no order is a purchase, so it keeps no day log.
+		parts[i].purchaseFloor = math.MaxInt64
 		parts[i].keepSlots, parts[i].cuts = true, days
 		series[i] = &seriesPart{spans: make([]span, len(days)), cuts: days, gen: general{orders: map[generalKey]generalOrder{}}}
 	}
@@ -320,6 +323,7 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 	closeAll()
 	for _, p := range parts {
 		p.restart()
+		p.purchaseFloor = floor
 	}
 
 	var used, before int64
