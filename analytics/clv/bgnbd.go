@@ -265,10 +265,19 @@ func (o *bgnbdObjective) value(logParams, grad []float64) float64 {
 				continue
 			}
 			a4 := lnA - o.lnBX[g.ix] - rx*o.lnAT[g.itx]
-			lse := logSumExp(a3, a4)
-			ll += g.n * lse
+			// log(e^a3 + e^a4) = hi + log1p(e), e = e^(lo−hi) ≤ 1; the weight of a3 in the
+			// sum, e^(a3−lse), is 1/(1+e) or e/(1+e): one exp for both.
+			hi, lo := a3, a4
+			if lo > hi {
+				hi, lo = lo, hi
+			}
+			e := math.Exp(lo - hi)
+			ll += g.n * (hi + math.Log1p(e))
 			if grad != nil {
-				w3 := math.Exp(a3 - lse)
+				w3 := 1 / (1 + e)
+				if a4 > a3 {
+					w3 = e / (1 + e)
+				}
 				w4 := g.n * (1 - w3)
 				w3 *= g.n
 				dr -= w3*o.lnAT[g.iT] + w4*o.lnAT[g.itx]
