@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -179,6 +180,11 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 // date runs one date of the series on its aggregation res: the aggregate stage is the time
 // since the last date ended (since the series began, its scan included, for the first).
 func (s *series) date(ctx context.Context, r *run, res *engine.Result, ag aggregated, prior *engine.Result, priorDay int32, resolved float64, since time.Time) (*store.Manifest, error) {
+	// Each date starts from a collected heap: the collector's goal is then twice the series'
+	// state, not twice whatever the previous date held at its last collection (its CLV arrays,
+	// say), which let the heap grow to 1.9 GB of mostly garbage with 0.4 GB live (gctrace, 12
+	// month ends of 20M rows).
+	runtime.GC()
 	lock, err := store.AcquireLock(s.cfg.Output.Dir, r.asOf)
 	if err != nil {
 		return nil, err
