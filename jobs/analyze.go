@@ -28,8 +28,10 @@ type analysis struct {
 	eng     engine.Engine
 	files   []string
 	prior   *engine.Result // the previous date's aggregation, when the caller has it
-	logger  *slog.Logger
-	lap     func(ctx context.Context, stage string) error
+	// previousCustomers are the previous date's committed customers, when the caller has them.
+	previousCustomers *outputs.Customers
+	logger            *slog.Logger
+	lap               func(ctx context.Context, stage string) error
 }
 
 // analyze runs the analytics in their one order: scores, Pareto, profit and earned tiers,

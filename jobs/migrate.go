@@ -73,10 +73,14 @@ func (a *analysis) migration(ctx context.Context, d *outputs.Date) (*outputs.Mig
 // errSkipped: the previous date has no output and migration.missing_previous is skip.
 var errSkipped = errors.New("previous date skipped")
 
-// previous returns the previous date's customers: read from its committed output when it has a
+// previous returns the previous date's customers: those the caller handed over (a series,
+// from the date it committed just before), else read from its committed output when it has a
 // manifest (an unreadable one is an error unless its customers file is missing too), else
 // computed in memory.
 func (a *analysis) previous(ctx context.Context, prevDate string) (*outputs.Customers, error) {
+	if a.previousCustomers != nil {
+		return a.previousCustomers, nil
+	}
 	dir := a.cfg.Output.Dir
 	_, merr := store.ReadManifest(dir, prevDate)
 	err := merr

@@ -316,3 +316,36 @@ func TestUpgradePotentialUnderProtection(t *testing.T) {
 	}
 	t.Logf("%d of %d customers hold a protected tier; %d ranked by CLV", protected, len(rows), len(ranked))
 }
+
+// TestDateCustomersEqualReadBack: the customers a series hands to its next date in memory
+// (outputs.Date.Customers) are those ReadCustomers reads back from the committed table, with
+// profit, tiers and status protection (held tiers and periods below) on.
+func TestDateCustomersEqualReadBack(t *testing.T) {
+	in := generatedInput(t, smallDemo)
+	cfg := demoConfig(t, in, t.TempDir())
+	cfg.Migration.PeriodsBelow = 2
+	cfg.Normalize()
+	prev := ""
+	for _, date := range []string{"2024-04-30", "2024-05-31", "2024-06-30"} {
+		r, err := newRun(cfg, date, RunOptions{Previous: prev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got := r.date.Customers()
+		want, err := outputs.ReadCustomers(store.TablePath(cfg.Output.Dir, outputs.TableCustomers, date))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: in memory %d customers (tiers %v, periods below %v), read back %d (tiers %v, periods below %v)", date,
+				got.Len(), got.Tier != nil, got.TierPeriodsBelow != nil, want.Len(), want.Tier != nil, want.TierPeriodsBelow != nil)
+		}
+		if prev != "" && (want.Tier == nil || want.TierPeriodsBelow == nil || want.Profit == nil) {
+			t.Errorf("%s: the table lacks the protection columns; the check proves less than it says", date)
+		}
+		prev = date
+	}
+}

@@ -105,6 +105,7 @@ type run struct {
 	opts    RunOptions
 	stages  []store.Stage
 	last    time.Time
+	date    *outputs.Date // the date's outputs, once analyzed
 }
 
 // lap closes the current stage.
@@ -165,6 +166,10 @@ type aggregated struct {
 	// prior, when set, is the result of the previous date's aggregation (a series has it):
 	// migration computes the previous date from it when that date has no committed output.
 	prior *engine.Result
+	// previous, when set, is the previous date's customers as its committed table holds them
+	// (a series has them from the date it just committed): migration reads them instead of
+	// reading the table back.
+	previous *outputs.Customers
 }
 
 // commit checks the rejected share, analyzes, writes the tables and the report into the
@@ -178,11 +183,13 @@ func (r *run) commit(ctx context.Context, res *engine.Result, ag aggregated) (*s
 		r.opts.Logger.Warn("rows rejected", "rows", res.Counts.RejectedTotal(), "as_of", r.asOf)
 	}
 
-	a := &analysis{cfg: cfg, asOfDay: r.asOfDay, prevDay: r.prevDay, eng: r.eng, files: ag.files, prior: ag.prior, logger: r.opts.Logger, lap: r.lapChecked}
+	a := &analysis{cfg: cfg, asOfDay: r.asOfDay, prevDay: r.prevDay, eng: r.eng, files: ag.files, prior: ag.prior,
+		previousCustomers: ag.previous, logger: r.opts.Logger, lap: r.lapChecked}
 	d, warnings, err := a.analyze(ctx, res)
 	if err != nil {
 		return nil, err
 	}
+	r.date = d
 
 	st, err := store.NewStaging(dir, r.asOf)
 	if err != nil {

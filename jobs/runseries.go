@@ -10,6 +10,7 @@ import (
 	"github.com/rfmjob/rfm/analytics/feature"
 	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -137,6 +138,8 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 	}
 	next := 0 // the first date not yet done
 	committed := false
+	var previous *outputs.Customers // the customers of the date committed last
+	var previousDay int32 = feature.NoDate
 	var prior *engine.Result
 	var priorDay int32 = feature.NoDate
 	req := cfg.Request(files, s.cuts[len(s.cuts)-1])
@@ -145,13 +148,21 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 		i, isDate := byDay[day]
 		if isDate {
 			r := s.runs[i]
-			m, err := s.date(ctx, r, res, aggregated{req: cfg.Request(files, day), files: files, inputs: inputs, started: started},
-				prior, priorDay, resolved, last)
+			ag := aggregated{req: cfg.Request(files, day), files: files, inputs: inputs, started: started}
+			if previousDay == r.prevDay {
+				ag.previous = previous
+			}
+			m, err := s.date(ctx, r, res, ag, prior, priorDay, resolved, last)
 			if Classify(err).Kind == KindInterrupted {
 				return err
 			}
 			done(i, m, err)
 			committed = err == nil
+			previous, previousDay = nil, feature.NoDate
+			if committed {
+				previous, previousDay = r.date.Customers(), day
+			}
+			r.date = nil
 			next = i + 1
 			started, resolved = r.opts.Now(), 0
 		}

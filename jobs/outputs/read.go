@@ -24,6 +24,20 @@ type Customers struct {
 // Len is the number of customers.
 func (c *Customers) Len() int { return len(c.CustomerID) }
 
+// Customers returns the columns of Customers this date's customers table holds, as
+// ReadCustomers reads them back from it (a series hands them to its next date in memory).
+func (d *Date) Customers() *Customers {
+	t := d.Features
+	c := &Customers{CustomerID: t.CustomerID, Segment: d.Scores.Segment, Monetary: t.Monetary, MoneyScale: t.MoneyScale}
+	if d.Profit != nil {
+		c.Tier, c.Profit = tierNames(d.Profit.Tiers.Tiers, d.TierOf()), d.Profit.Result.Profit
+	}
+	if h := d.heldTiers(); h != nil {
+		c.TierPeriodsBelow = h.PeriodsBelow
+	}
+	return c
+}
+
 // ReadCustomers reads the columns of Customers from a customers output file. A file that is not
 // Parquet, is truncated or has corrupt pages returns parquetio.ErrCorrupt; missing required
 // columns (customer_id, segment, monetary) or columns of the wrong type return
