@@ -91,3 +91,22 @@ func BenchmarkFitParetoNBD(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExpectedTotals times the predicted side of rfm evaluate's tracking curve: 39
+// weekly spans over the long-history cohort of 1M customers.
+func BenchmarkExpectedTotals(b *testing.B) {
+	cfg := cdnowLike(1_000_000)
+	cfg.cohortDays, cfg.asOfDay = 700, 730
+	s, err := Summarize(synthTable(cfg), cfg.asOfDay, Weeks)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := BGNBD{R: 0.24, Alpha: 4.41, A: 0.79, B: 2.43}
+	spans := make([]float64, 39)
+	for k := range spans {
+		spans[k] = float64(k + 1)
+	}
+	for b.Loop() {
+		ExpectedTotals(s, m, spans)
+	}
+}

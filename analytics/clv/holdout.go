@@ -111,13 +111,33 @@ func EvaluateHoldout(s *Summary, m PurchaseModel, length float64, actual []float
 // ExpectedTotals returns, for each span t of spans (in the summary's unit), the fitted
 // customers' expected purchases in the first t after the calibration period summed: Σ_i E[Y(t) |
 // x_i, t_x,i, T_i], the predicted side of a tracking curve (cumulative repeat purchases in the
-// holdout). Each cohort is evaluated once and weighted by its customers, in cohort order.
+// holdout). Each cohort is evaluated once at every span and weighted by its customers, summed
+// in cohort order; BG/NBD shares the part that does not depend on t_x between the cohorts of
+// one (x, T), as scoring does (expectedByXT), with the bits of ExpectedPurchases.
 func ExpectedTotals(s *Summary, m PurchaseModel, spans []float64) []float64 {
 	groups, _ := cohorts(s)
-	out := make([]float64, len(spans))
-	for k, t := range spans {
-		for _, c := range groups {
-			out[k] += c.n * m.ExpectedPurchases(c.History, t)
+	K := len(spans)
+	e := make([]float64, K)
+	out := make([]float64, K)
+	bg, ok := m.(BGNBD)
+	var pair []int32
+	var byXT []float64
+	if ok {
+		pair, byXT = bg.expectedByXT(groups, spans)
+	}
+	for g, c := range groups {
+		if ok {
+			alive := 1 + bg.deadOdds(c.History)
+			for k, v := range byXT[int(pair[g])*K : (int(pair[g])+1)*K] {
+				e[k] = v / alive
+			}
+		} else {
+			for k, t := range spans {
+				e[k] = m.ExpectedPurchases(c.History, t)
+			}
+		}
+		for k := range out {
+			out[k] += c.n * e[k]
 		}
 	}
 	return out
