@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rfmjob/rfm/analytics/clv"
+	"github.com/rfmjob/rfm/analytics/migration"
 	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/outputs"
@@ -67,26 +68,21 @@ func Evaluate(ctx context.Context, cfg *config.Config, calibrationEnd, holdoutEn
 	if err := checkQuality(cfg, cal); err != nil {
 		return nil, err
 	}
-	req.StartDay, req.AsOfDay = calDay+1, endDay
-	hold, err := aggregate(ctx, eng, req)
-	if err != nil {
-		return nil, err
-	}
-
 	ccfg := cfg.CLV.Analytics()
 	fit, err := clv.Analyze(cal.Features, calDay, ccfg)
 	if fit == nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
-	holdoutPurchases := make(map[string]int64, hold.Features.Len())
-	for i, id := range hold.Features.CustomerID {
-		holdoutPurchases[id] = hold.Features.PurchaseDays[i]
-	}
 	s := fit.Summary
-	actual := make([]float64, s.Len())
+	// The holdout is aggregated once, as of every week's end and its last day: the last is
+	// the holdout's purchases per customer, the others the tracking curve.
+	req.StartDay = calDay + 1
 	ev := &Evaluation{CalibrationEnd: FormatDay(calDay), HoldoutEnd: FormatDay(endDay), Fit: fit}
-	for i, id := range s.CustomerID {
-		actual[i] = float64(holdoutPurchases[id])
+	var actual []float64
+	if ev.Tracking, actual, err = tracking(ctx, eng, req, s, fit.Purchases, calDay, endDay); err != nil {
+		return nil, err
+	}
+	for i := range s.CustomerID {
 		if s.Fitted[i] && s.X[i] > 0 {
 			ev.Repeaters++
 			ev.RepeatPurchases += s.X[i]
@@ -97,9 +93,6 @@ func Evaluate(ctx context.Context, cfg *config.Config, calibrationEnd, holdoutEn
 		ev.HoldoutLength /= 7
 	}
 	if ev.Rows, err = clv.EvaluateHoldout(s, fit.Purchases, ev.HoldoutLength, actual); err != nil {
-		return nil, err
-	}
-	if ev.Tracking, err = tracking(ctx, eng, req, s, fit.Purchases, calDay, endDay); err != nil {
 		return nil, err
 	}
 	model := string(fit.Model)
@@ -114,36 +107,38 @@ func Evaluate(ctx context.Context, cfg *config.Config, calibrationEnd, holdoutEn
 	return ev, err
 }
 
-// tracking is the tracking curve of the holdout (calDay, endDay] at each week's end and the
-// last day: the calibration customers' purchase days from the holdout's start, actual (the
-// engine's holdout aggregation as of each day, one pass when it aggregates series) and
-// predicted (clv.ExpectedTotals).
-func tracking(ctx context.Context, eng engine.Engine, hold engine.Request, s *clv.Summary, m clv.PurchaseModel, calDay, endDay int32) ([]outputs.TrackPoint, error) {
+// tracking aggregates the holdout (calDay, endDay] as of each week's end and its last day, in
+// one pass when the engine aggregates series. It returns the tracking curve: the calibration
+// customers' purchase days from the holdout's start, actual and predicted
+// (clv.ExpectedTotals); and actual, each summary customer's purchase days in the whole
+// holdout (0 for one without any).
+func tracking(ctx context.Context, eng engine.Engine, hold engine.Request, s *clv.Summary, m clv.PurchaseModel, calDay, endDay int32) ([]outputs.TrackPoint, []float64, error) {
 	var days []int32
 	for d := calDay + 7; d < endDay; d += 7 {
 		days = append(days, d)
 	}
 	days = append(days, endDay)
-	index := make(map[string]int, s.Len())
-	for i, id := range s.CustomerID {
-		if s.Fitted[i] {
-			index[id] = i
-		}
-	}
 	points := make([]outputs.TrackPoint, len(days))
-	spans := make([]float64, len(days))
+	actual := make([]float64, s.Len())
 	count := func(k int, res *engine.Result) error {
 		t := res.Features
-		for i, id := range t.CustomerID {
-			if _, ok := index[id]; ok {
-				points[k].Actual += float64(t.PurchaseDays[i])
+		// Both tables are sorted by id: each summary customer's row in the holdout, or −1.
+		for i, j := range migration.Align(t.CustomerID, s.CustomerID) {
+			if j >= 0 && s.Fitted[i] {
+				points[k].Actual += float64(t.PurchaseDays[j])
+			}
+			if j >= 0 && k == len(days)-1 {
+				actual[i] = float64(t.PurchaseDays[j])
 			}
 		}
 		return nil
 	}
 	if se, ok := eng.(engine.SeriesEngine); ok {
 		if err := se.AggregateSeries(ctx, hold, days, count); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+			if ctx.Err() != nil {
+				return nil, nil, fmt.Errorf("%w: %w", ErrInterrupted, err)
+			}
+			return nil, nil, fmt.Errorf("%w: %w", ErrInput, err)
 		}
 	} else {
 		for k, d := range days {
@@ -151,11 +146,12 @@ func tracking(ctx context.Context, eng engine.Engine, hold engine.Request, s *cl
 			req.AsOfDay = d
 			res, err := aggregate(ctx, eng, req)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			count(k, res)
 		}
 	}
+	spans := make([]float64, len(days))
 	for k, d := range days {
 		points[k].Day = d
 		spans[k] = float64(d - calDay)
@@ -166,5 +162,5 @@ func tracking(ctx context.Context, eng engine.Engine, hold engine.Request, s *cl
 	for k, p := range clv.ExpectedTotals(s, m, spans) {
 		points[k].Predicted = p
 	}
-	return points, nil
+	return points, actual, nil
 }
