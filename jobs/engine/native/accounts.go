@@ -1,6 +1,7 @@
 package native
 
 import (
+	"math"
 	"slices"
 )
 
@@ -376,43 +377,64 @@ func (p *partition) purchase(s int32, a *account, day int32, net int64) {
 // customers (sortCustomers).
 func (p *partition) finish(part int) {
 	p.countDays()
-	p.sortCustomers(part)
+	p.sortCustomers(part, false)
 }
 
 // countDays closes the open orders and counts the distinct purchase days of customers whose
 // purchases arrived out of day order, from the day log: a counting sort by slot, then a sort
 // of each such customer's few days.
 func (p *partition) countDays() {
-	for s := range int32(p.accounts.len()) {
-		if a := p.accounts.at(s); a.open && !a.failed {
-			p.close(s, a)
-		}
-	}
-	start := make([]int32, p.accounts.len()+1)
-	for _, block := range p.dayLog.blocks {
-		for _, e := range block {
-			start[e>>32+1]++
-		}
-	}
-	for s := 1; s < len(start); s++ {
-		start[s] += start[s-1]
-	}
-	days := make([]int32, p.dayLog.len())
-	next := slices.Clone(start[:len(start)-1])
-	for _, block := range p.dayLog.blocks {
-		for _, e := range block {
-			days[next[e>>32]] = int32(uint32(e))
-			next[e>>32]++
-		}
-	}
+	p.closeOpen()
+	start, days := p.loggedDays(math.MinInt32)
 	p.dayLog = dayLog{}
 	for s := range int32(p.accounts.len()) {
 		a := p.accounts.at(s)
 		if !a.unordered || a.failed {
 			continue
 		}
-		d := days[start[s]:start[s+1]]
-		slices.Sort(d)
-		a.days = int64(len(slices.Compact(d)))
+		a.days = distinct(days[start[s]:start[s+1]])
 	}
+}
+
+// closeOpen closes the open orders of the customers on the fast path.
+func (p *partition) closeOpen() {
+	for s := range int32(p.accounts.len()) {
+		if a := p.accounts.at(s); a.open && !a.failed {
+			p.close(s, a)
+		}
+	}
+}
+
+// loggedDays sorts the day log's days after the given day by slot (a counting sort): slot s's
+// are days[start[s]:start[s+1]].
+func (p *partition) loggedDays(after int32) (start, days []int32) {
+	n := p.accounts.len()
+	start = make([]int32, n+1)
+	for _, block := range p.dayLog.blocks {
+		for _, e := range block {
+			if int32(uint32(e)) > after {
+				start[e>>32+1]++
+			}
+		}
+	}
+	for s := 1; s < len(start); s++ {
+		start[s] += start[s-1]
+	}
+	days = make([]int32, start[n])
+	next := slices.Clone(start[:n])
+	for _, block := range p.dayLog.blocks {
+		for _, e := range block {
+			if d := int32(uint32(e)); d > after {
+				days[next[e>>32]] = d
+				next[e>>32]++
+			}
+		}
+	}
+	return start, days
+}
+
+// distinct is the number of distinct days in d, which it sorts.
+func distinct(d []int32) int64 {
+	slices.Sort(d)
+	return int64(len(slices.Compact(d)))
 }

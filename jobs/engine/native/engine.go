@@ -26,33 +26,12 @@ func (*Engine) Name() string { return "native" }
 // Aggregate implements engine.Engine: it inspects the files, scans their row groups in
 // parallel (req.Threads workers) and merges the partial results into the feature table.
 func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Result, error) {
-	if req.MoneyScale < 0 || req.MoneyScale > 15 {
-		return nil, fmt.Errorf("native: money scale %d outside 0..15", req.MoneyScale)
-	}
-	files, err := input.Inspect(req.Files, req.Columns)
-	if err != nil {
-		return nil, err
-	}
-	opened, closeAll, err := openAll(files)
+	pl, closeAll, err := newPipeline(&req)
 	if err != nil {
 		return nil, err
 	}
 	defer closeAll()
-	tasks := groupTasks(opened)
-
-	threads := req.Threads
-	if threads <= 0 {
-		threads = runtime.NumCPU()
-	}
-	parts := make([]*partition, threads)
-	for i := range parts {
-		parts[i] = newPartition()
-		if req.ZeroNetIsPurchase {
-			parts[i].purchaseFloor = -1
-		}
-	}
-	threads = max(1, min(threads, len(tasks)))
-	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts}
+	parts := pl.parts
 	cnt, rejected, err := pl.run(ctx, true, func(p *partition, part int, b *batch) { p.add(b, part) })
 	if err != nil {
 		return nil, err
@@ -86,6 +65,43 @@ func (*Engine) Aggregate(ctx context.Context, req engine.Request) (*engine.Resul
 		}
 	}
 	return res, nil
+}
+
+// newPipeline checks req, inspects and opens its files and makes one partition per thread
+// (req.Threads, 0 for every core), each counting purchases from req's floor; closeAll closes
+// the files.
+func newPipeline(req *engine.Request) (pl *pipeline, closeAll func(), err error) {
+	if req.MoneyScale < 0 || req.MoneyScale > 15 {
+		return nil, nil, fmt.Errorf("native: money scale %d outside 0..15", req.MoneyScale)
+	}
+	files, err := input.Inspect(req.Files, req.Columns)
+	if err != nil {
+		return nil, nil, err
+	}
+	opened, closeAll, err := openAll(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	tasks := groupTasks(opened)
+	threads := req.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	parts := make([]*partition, threads)
+	for i := range parts {
+		parts[i] = newPartition()
+		parts[i].purchaseFloor = purchaseFloor(req)
+	}
+	return &pipeline{req: req, files: files, opened: opened, tasks: tasks, threads: max(1, min(threads, len(tasks))), parts: parts}, closeAll, nil
+}
+
+// purchaseFloor is the net an order must exceed to be a purchase: 0, or −1 with
+// ZeroNetIsPurchase.
+func purchaseFloor(req *engine.Request) int64 {
+	if req.ZeroNetIsPurchase {
+		return -1
+	}
+	return 0
 }
 
 // openAll opens every inspected file for reading its pages; closeAll closes them. On an error

@@ -17,27 +17,36 @@ type customerRef struct {
 	ref uint64
 }
 
-// sortCustomers sorts the partition's customers by id in byte order into p.sorted, writing
-// numeric ids' text into p.names first. It runs in each partition's goroutine.
-func (p *partition) sortCustomers(part int) {
+// sortCustomers sorts the partition's customers with rows by id in byte order into p.sorted,
+// writing numeric ids' text into p.names first (once: a series sorts again at every date). It
+// runs in each partition's goroutine. keepNames keeps p.names, which a series still needs, and
+// p.text is a copy of it; otherwise p.names is released.
+func (p *partition) sortCustomers(part int, keepNames bool) {
 	n := p.accounts.len()
-	p.sorted = make([]customerRef, n)
+	p.sorted = slices.Grow(p.sorted[:0], n)
 	fits := !p.stringIDs
 	for s := range int32(n) {
 		a := p.accounts.at(s)
+		if a.rows == 0 { // a series' customer whose first rows come after this date
+			continue
+		}
 		r := customerRef{ref: uint64(part)<<32 | uint64(s)}
 		if !p.stringIDs {
-			a.nameAt = int64(len(p.names))
-			p.names = strconv.AppendInt(p.names, a.key, 10)
-			a.nameLen = int32(int64(len(p.names)) - a.nameAt)
+			if a.nameLen == 0 {
+				a.nameAt = int64(len(p.names))
+				p.names = strconv.AppendInt(p.names, a.key, 10)
+				a.nameLen = int32(int64(len(p.names)) - a.nameAt)
+			}
 			var ok bool
 			r.key, ok = decimalKey(a.key)
 			fits = fits && ok
 		}
-		p.sorted[s] = r
+		p.sorted = append(p.sorted, r)
 	}
 	p.text = string(p.names)
-	p.names = nil
+	if !keepNames {
+		p.names = nil
+	}
 	if fits {
 		slices.SortFunc(p.sorted, func(a, b customerRef) int { return cmp.Compare(a.key, b.key) })
 		return

@@ -1,18 +1,13 @@
 package native
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/rfmjob/rfm/jobs/engine"
-	"github.com/rfmjob/rfm/jobs/engine/input"
 )
 
 // A series (AggregateSeries) reads the input once for all its as-of days, the cuts; the
@@ -121,7 +116,7 @@ func (sp *seriesPart) fold(p *partition, part, k int) {
 		prev = sp.cuts[k-1]
 	}
 	sp.countDays(p, prev)
-	p.sortSeen(part)
+	p.sortCustomers(part, true)
 }
 
 // countDays closes the open orders (no order goes on into the next span) and sets the distinct
@@ -132,36 +127,12 @@ func (sp *seriesPart) fold(p *partition, part, k int) {
 // the log is cleared: the next span's days all come after this span's. So the log holds one
 // span, not the history, and counting costs the span's purchases, not all of them.
 func (sp *seriesPart) countDays(p *partition, prev int32) {
+	p.closeOpen()
 	n := p.accounts.len()
-	for s := range int32(n) {
-		if a := p.accounts.at(s); a.open && !a.failed {
-			p.close(s, a)
-		}
-	}
 	if len(sp.before) < n {
 		sp.before = slices.Grow(sp.before, n-len(sp.before))[:n]
 	}
-	start := make([]int32, n+1)
-	for _, block := range p.dayLog.blocks {
-		for _, e := range block {
-			if int32(uint32(e)) > prev {
-				start[e>>32+1]++
-			}
-		}
-	}
-	for s := 1; s < len(start); s++ {
-		start[s] += start[s-1]
-	}
-	days := make([]int32, start[n])
-	next := slices.Clone(start[:n])
-	for _, block := range p.dayLog.blocks {
-		for _, e := range block {
-			if d := int32(uint32(e)); d > prev {
-				days[next[e>>32]] = d
-				next[e>>32]++
-			}
-		}
-	}
+	start, days := p.loggedDays(prev)
 	p.dayLog = dayLog{}
 	for s := range int32(n) {
 		a := p.accounts.at(s)
@@ -169,9 +140,7 @@ func (sp *seriesPart) countDays(p *partition, prev int32) {
 			continue
 		}
 		if a.unordered {
-			d := days[start[s]:start[s+1]]
-			slices.Sort(d)
-			a.days = int64(sp.before[s]) + int64(len(slices.Compact(d)))
+			a.days = int64(sp.before[s]) + distinct(days[start[s]:start[s+1]])
 			a.unordered = false
 		}
 		a.arrival = a.last
@@ -233,37 +202,6 @@ func (sp *seriesPart) foldSingles(p *partition, block []record) {
 	}
 }
 
-// sortSeen is sortCustomers for the customers with rows so far, keeping the accounts and the
-// names for the next dates.
-func (p *partition) sortSeen(part int) {
-	p.sorted = p.sorted[:0]
-	fits := !p.stringIDs
-	for s := range int32(p.accounts.len()) {
-		a := p.accounts.at(s)
-		if a.rows == 0 {
-			continue
-		}
-		r := customerRef{ref: uint64(part)<<32 | uint64(s)}
-		if !p.stringIDs {
-			if a.nameLen == 0 {
-				a.nameAt = int64(len(p.names))
-				p.names = strconv.AppendInt(p.names, a.key, 10)
-				a.nameLen = int32(int64(len(p.names)) - a.nameAt)
-			}
-			var ok bool
-			r.key, ok = decimalKey(a.key)
-			fits = fits && ok
-		}
-		p.sorted = append(p.sorted, r)
-	}
-	p.text = string(p.names)
-	if fits {
-		slices.SortFunc(p.sorted, func(a, b customerRef) int { return cmp.Compare(a.key, b.key) })
-		return
-	}
-	slices.SortFunc(p.sorted, func(a, b customerRef) int { return strings.Compare(p.idOf(a), p.idOf(b)) })
-}
-
 // AggregateSeries implements engine.SeriesEngine (see the comment at the top of this file).
 func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []int32, each func(i int, res *engine.Result) error) error {
 	if len(days) == 0 {
@@ -274,39 +212,21 @@ func (*Engine) AggregateSeries(ctx context.Context, req engine.Request, days []i
 			return fmt.Errorf("native: series days must ascend, got %d after %d", days[i], days[i-1])
 		}
 	}
-	if req.MoneyScale < 0 || req.MoneyScale > 15 {
-		return fmt.Errorf("native: money scale %d outside 0..15", req.MoneyScale)
-	}
 	req.AsOfDay = days[len(days)-1]
-	files, err := input.Inspect(req.Files, req.Columns)
-	if err != nil {
-		return err
-	}
-	opened, closeAll, err := openAll(files)
+	pl, closeAll, err := newPipeline(&req)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	tasks := groupTasks(opened)
-	threads := req.Threads
-	if threads <= 0 {
-		threads = runtime.NumCPU()
-	}
-	parts := make([]*partition, threads)
-	series := make([]*seriesPart, threads)
-	floor := int64(0)
-	if req.ZeroNetIsPurchase {
-		floor = -1
-	}
-	for i := range parts {
-		parts[i] = newPartition()
+	parts, floor := pl.parts, purchaseFloor(&req)
+	series := make([]*seriesPart, len(parts))
+	for i, p := range parts {
 		// The first pass only classifies: no order is a purchase, so it keeps no day log.
-		parts[i].purchaseFloor = math.MaxInt64
-		parts[i].keepSlots, parts[i].cuts = true, days
+		p.purchaseFloor = math.MaxInt64
+		p.keepSlots, p.cuts = true, days
 		series[i] = &seriesPart{spans: make([]span, len(days)), cuts: days, gen: general{orders: map[generalKey]generalOrder{}}}
 	}
-	threads = max(1, min(threads, len(tasks)))
-	pl := &pipeline{req: &req, files: files, opened: opened, tasks: tasks, threads: threads, parts: parts, cuts: days}
+	pl.cuts = days
 	beforeCut := make([]int64, len(days)) // rows before the window start, by span
 	cnt, rejected, err := pl.run(ctx, true, func(p *partition, part int, b *batch) {
 		p.add(b, part)
