@@ -114,7 +114,7 @@ func monthChart(grain string, groups []string, value [][]float64, months []strin
 	return Chart{ID: "months", Title: title, Reading: reading, SVG: s.String()}, true
 }
 
-// shortMonth turns a YYYY-MM-DD day into "Mon YYYY"-like "YYYY-MM".
+// shortMonth is the YYYY-MM of a YYYY-MM-DD day, the axis label of a month.
 func shortMonth(day string) string {
 	if len(day) >= 7 {
 		return day[:7]
