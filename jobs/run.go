@@ -196,14 +196,33 @@ func (r *run) commit(ctx context.Context, res *engine.Result, ag aggregated) (*s
 		return nil, err
 	}
 	defer st.Discard()
-	if err := outputs.Write(st, d.Tables()); err != nil {
+	tables := d.Tables()
+	m := r.manifest(d, res, ag.req, ag.inputs, warnings, ag.started)
+	// The report's charts are drawn from the tables in memory while their files are written;
+	// the page itself waits for the write, whose time its footer shows.
+	var draft *report.Draft
+	var draftErr error
+	drawn := make(chan struct{})
+	if cfg.Report.On() {
+		go func() {
+			defer close(drawn)
+			draft, draftErr = report.PrepareRun(m, tables)
+		}()
+	} else {
+		close(drawn)
+	}
+	err = outputs.Write(st, tables)
+	<-drawn
+	if err != nil {
 		return nil, fmt.Errorf("write outputs: %w", err)
 	}
 	r.lap("write")
-	m := r.manifest(d, res, ag.req, ag.inputs, warnings, ag.started)
 	if cfg.Report.On() {
-		if err := report.Stage(st, m); err != nil {
-			return nil, fmt.Errorf("report: %w", err)
+		if draftErr == nil {
+			draftErr = draft.Stage(st, r.stages)
+		}
+		if draftErr != nil {
+			return nil, fmt.Errorf("report: %w", draftErr)
 		}
 		r.lap("report")
 	}

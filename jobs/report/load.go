@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/rfmjob/rfm/jobs/outputs"
+	pq "github.com/rfmjob/rfm/jobs/parquetio"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -40,18 +41,34 @@ type Data struct {
 // PagePath is where the report of a date lives: DIR/report/as_of=D/index.html.
 func PagePath(outDir, date string) string { return store.ReportPath(outDir, date) }
 
-// Stage renders the report of a run from its staged tables and manifest-to-be into the run's
-// staging area, so that the page is published with the tables and listed in the manifest.
-func Stage(st *store.Staging, m *Manifest) error {
-	d, err := load(m, func(table string) (string, bool) { return st.Path(table) })
-	if err != nil {
+// PrepareRun draws the page of a run from the tables it is writing and its manifest-to-be. The
+// tables come from memory exactly as they would be read back from their files (pq.TableOf), so
+// the page is the one Build draws from the committed files, and a run draws it while the files
+// are being written.
+func PrepareRun(m *Manifest, tables []outputs.Table) (*Draft, error) {
+	d := &Data{AsOf: m.AsOf, Manifest: m, Tables: map[string]*Frame{}}
+	for _, tb := range tables {
+		cols, used := tableColumns[tb.Name]
+		if !used {
+			continue
+		}
+		t, err := pq.TableOf(tb.Rows, tb.Cols, wanted(cols))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", tb.Name, err)
+		}
+		d.Tables[tb.Name] = frameOf(t)
+	}
+	return Prepare(d), nil
+}
+
+// Stage renders the page with the run's stages into the run's staging area, so that it is
+// published with the tables and listed in the manifest.
+func (dr *Draft) Stage(st *store.Staging, stages []store.Stage) error {
+	var page bytes.Buffer
+	if err := dr.Render(&page, stages); err != nil {
 		return err
 	}
-	page, err := Page(d)
-	if err != nil {
-		return err
-	}
-	return st.WriteFile(store.ReportTable, store.ReportFile, 0, page)
+	return st.WriteFile(store.ReportTable, store.ReportFile, 0, page.Bytes())
 }
 
 // Build rebuilds the report of a committed date from its outputs and publishes it (under the
@@ -100,6 +117,14 @@ func Load(outDir, date string) (*Data, error) {
 	return load(m, func(table string) (string, bool) { return store.TablePath(outDir, table, date), true })
 }
 
+// wanted accepts the columns named in cols, or every column when cols is nil.
+func wanted(cols []string) func(name string) bool {
+	if cols == nil {
+		return func(string) bool { return true }
+	}
+	return func(name string) bool { return slices.Contains(cols, name) }
+}
+
 // load reads the tables the report uses from where path says each is, concurrently (each is
 // read alone into its own frame); the first error in table-name order is returned.
 func load(m *Manifest, path func(table string) (string, bool)) (*Data, error) {
@@ -116,12 +141,7 @@ func load(m *Manifest, path func(table string) (string, bool)) (*Data, error) {
 		if !ok {
 			continue // not written: its charts are left out
 		}
-		cols := tableColumns[table]
-		want := func(string) bool { return true }
-		if cols != nil {
-			want = func(name string) bool { return slices.Contains(cols, name) }
-		}
-		wg.Go(func() { frames[i], errs[i] = readFrame(p, want) })
+		wg.Go(func() { frames[i], errs[i] = readFrame(p, wanted(tableColumns[table])) })
 	}
 	wg.Wait()
 	for i, table := range tables {

@@ -227,18 +227,43 @@ type pageChart struct {
 // Render writes the page of d: self-contained HTML (inline CSS and SVG, no script, font or URL)
 // that reads on a laptop screen and prints on A4 or Letter.
 func Render(w io.Writer, d *Data) error {
-	pd := pageData{Heading: "Customer value report", AsOf: d.AsOf, Figures: KeyFigures(d)}
+	var stages []store.Stage
+	if d.Manifest != nil {
+		stages = d.Manifest.Stages
+	}
+	return Prepare(d).Render(w, stages)
+}
+
+// Draft is a page with every chart drawn, waiting only for the run's stage times: a run
+// prepares it while its tables are being written and renders it once they are.
+type Draft struct {
+	pd         pageData
+	hasManifest bool
+}
+
+// Prepare draws the page of d, all but the stage times of its footer.
+func Prepare(d *Data) *Draft {
+	dr := &Draft{pd: pageData{Heading: "Customer value report", AsOf: d.AsOf, Figures: KeyFigures(d)}}
 	if m := d.Manifest; m != nil {
-		pd.Run = fmt.Sprintf("rfm %s · %s engine · time zone %s", m.Version, m.Engine, m.Window.Timezone)
+		dr.hasManifest = true
+		dr.pd.Run = fmt.Sprintf("rfm %s · %s engine · time zone %s", m.Version, m.Engine, m.Window.Timezone)
 		if m.Window.Start != "" {
-			pd.Run += fmt.Sprintf(" · window %s to %s", m.Window.Start, d.AsOf)
+			dr.pd.Run += fmt.Sprintf(" · window %s to %s", m.Window.Start, d.AsOf)
 		}
 		if m.StartedAt != "" {
-			pd.Run += " · started " + m.StartedAt
+			dr.pd.Run += " · started " + m.StartedAt
 		}
-		// The page is part of the commit: it shows the stages before its own, which are all
-		// a rebuild finds the same in the committed manifest.
-		stages := m.Stages
+		dr.pd.Warnings = m.Warnings
+	}
+	dr.pd.Sections = layout(Sections(d))
+	return dr
+}
+
+// Render writes the page with the run's stages in its footer: those before the report, which
+// are all a rebuild finds the same in the committed manifest (the page is part of the commit).
+func (dr *Draft) Render(w io.Writer, stages []store.Stage) error {
+	pd := dr.pd
+	if dr.hasManifest {
 		if k := slices.IndexFunc(stages, func(s store.Stage) bool { return s.Name == "report" }); k >= 0 {
 			stages = stages[:k]
 		}
@@ -257,9 +282,7 @@ func Render(w io.Writer, d *Data) error {
 			}
 			pd.Stages += "."
 		}
-		pd.Warnings = m.Warnings
 	}
-	pd.Sections = layout(Sections(d))
 	return pageTemplate.Execute(w, pd)
 }
 

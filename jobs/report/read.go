@@ -20,6 +20,11 @@ func readFrame(path string, want func(name string) bool) (*Frame, error) {
 	if err != nil {
 		return nil, err
 	}
+	return frameOf(t), nil
+}
+
+// frameOf is the Frame of a table read back (or taken from memory, pq.TableOf).
+func frameOf(t *pq.Table) *Frame {
 	fr := NewFrame(t.Rows)
 	for _, c := range t.Cols {
 		if c.Kind == pq.KindString {
@@ -40,5 +45,5 @@ func readFrame(path string, want func(name string) bool) (*Frame, error) {
 		}
 		fr.SetNumbers(c.Name, nums)
 	}
-	return fr, nil
+	return fr
 }
