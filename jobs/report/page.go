@@ -237,7 +237,7 @@ func Render(w io.Writer, d *Data) error {
 // Draft is a page with every chart drawn, waiting only for the run's stage times: a run
 // prepares it while its tables are being written and renders it once they are.
 type Draft struct {
-	pd         pageData
+	pd          pageData
 	hasManifest bool
 }
 
