@@ -19,7 +19,8 @@ var drivers = []string{"github.com/marcboeker/go-duckdb", "github.com/trinodb/tr
 //   - store imports no analytics, no engine and no Parquet library: it is the output contract;
 //   - report never imports jobs, series or engines: it renders committed outputs;
 //   - outputs and parquetio never import jobs;
-//   - config (the job.yaml schema) imports no engine implementation, no store and not jobs.
+//   - config (the job.yaml schema) imports no engine implementation, no store and not jobs;
+//   - objstore (the S3 client) imports nothing of the module and no Parquet library.
 func TestLayering(t *testing.T) {
 	const mod = "github.com/rfmjob/rfm/"
 	rules := []struct {
@@ -34,6 +35,7 @@ func TestLayering(t *testing.T) {
 		{"jobs/outputs", []string{mod + "jobs", mod + "jobs/series", mod + "jobs/report", mod + "jobs/engine/duckdb", mod + "jobs/engine/trino"}, nil},
 		{"jobs/parquetio", []string{mod + "jobs", mod + "jobs/outputs", mod + "jobs/store", mod + "jobs/report"}, nil},
 		{"jobs/cadence", []string{mod}, nil},
+		{"jobs/objstore", []string{mod, "github.com/parquet-go/"}, nil},
 		{"jobs/config", []string{mod + "jobs", mod + "jobs/store", mod + "jobs/outputs", mod + "jobs/report", mod + "jobs/series", mod + "jobs/engines", mod + "jobs/engine/native", mod + "jobs/engine/duckdb", mod + "jobs/engine/trino", "github.com/parquet-go/"}, nil},
 	}
 	pkgs := map[string][]string{} // "jobs/x" → non-test imports

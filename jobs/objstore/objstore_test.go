@@ -1,0 +1,173 @@
+package objstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rfmjob/rfm/jobs/internal/s3test"
+)
+
+func TestResolveListsLikeALocalDirectory(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("lake")
+	for _, k := range []string{"data/a.parquet", "data/year=2024/month=01/b.parquet", "data/year=2023/c.parquet", "data/_SUCCESS",
+		"data/.hidden/d.parquet", "data/_tmp/e.parquet", "data/notes.txt", "data/x.csv", "other/f.parquet", "database/g.parquet"} {
+		s.PutBytes("s3://lake/"+k, []byte(k))
+	}
+	keys := func(objs []Info) string {
+		var out []string
+		for _, o := range objs {
+			out = append(out, strings.TrimPrefix(o.URL, "s3://lake/"))
+		}
+		return strings.Join(out, " ")
+	}
+	ctx := context.Background()
+	for _, c := range []struct{ pattern, want string }{
+		{"s3://lake/data", "data/a.parquet data/year=2023/c.parquet data/year=2024/month=01/b.parquet"},
+		{"s3://lake/data/", "data/a.parquet data/year=2023/c.parquet data/year=2024/month=01/b.parquet"},
+		{"s3://lake/data/a.parquet", "data/a.parquet"},
+		{"s3://lake/data/notes.txt", "data/notes.txt"}, // an object is taken as given
+		{"s3://lake/data/*.parquet", "data/a.parquet"},
+		{"s3://lake/data/year=*", "data/year=2023/c.parquet data/year=2024/month=01/b.parquet"},
+		{"s3://lake/data/year=2024/*/*.parquet", "data/year=2024/month=01/b.parquet"},
+		{"s3://lake/d*/a.parquet", "data/a.parquet"},
+	} {
+		got, err := Resolve(ctx, c.pattern)
+		if err != nil {
+			t.Errorf("Resolve(%s): %v", c.pattern, err)
+			continue
+		}
+		if keys(got) != c.want {
+			t.Errorf("Resolve(%s) = %s, want %s", c.pattern, keys(got), c.want)
+		}
+		for _, o := range got {
+			if o.Size != int64(len(strings.TrimPrefix(o.URL, "s3://lake/"))) {
+				t.Errorf("%s: size %d, want its key's length", o.URL, o.Size)
+			}
+		}
+	}
+	if _, err := Resolve(ctx, "s3://lake/nothing/"); !errors.Is(err, ErrNoObjects) || !strings.Contains(err.Error(), "s3://lake/nothing/") {
+		t.Errorf("empty prefix: %v, want ErrNoObjects naming it", err)
+	}
+	if _, err := Resolve(ctx, "s3://no-such-bucket/data/"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "s3://no-such-bucket/data/") {
+		t.Errorf("missing bucket: %v, want ErrNotFound naming the URL", err)
+	}
+	if _, err := Resolve(ctx, "s3:///data"); !errors.Is(err, ErrURL) {
+		t.Errorf("no bucket: %v, want ErrURL", err)
+	}
+}
+
+// TestReaderReadsEveryByte compares random reads, across segments, gaps and the tail, with the
+// object's bytes, and counts the GETs of a sequential pass: one a segment.
+func TestReaderReadsEveryByte(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("bkt")
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := make([]byte, 3<<20+12345)
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	s.PutBytes("s3://bkt/obj.bin", data)
+	ctx := context.Background()
+	r, err := Open(ctx, "s3://bkt/obj.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Size() != int64(len(data)) {
+		t.Fatalf("size %d, want %d", r.Size(), len(data))
+	}
+	segs := []Segment{{Off: 4, Len: 500_000, Group: 0}, {Off: 600_000, Len: 700_000, Group: 0}, {Off: 1_300_000, Len: 900_000, Group: 1},
+		{Off: 2_500_000, Len: 100_000, Group: 1}}
+	r.Segments(segs)
+	for _, sg := range segs {
+		buf := make([]byte, 4096)
+		for off := sg.Off; off < sg.Off+sg.Len; off += int64(len(buf)) {
+			n := min(int64(len(buf)), sg.Off+sg.Len-off)
+			if _, err := r.ReadAt(buf[:n], off); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf[:n], data[off:off+n]) {
+				t.Fatalf("bytes at %d differ", off)
+			}
+		}
+	}
+	if got := r.Requests(); got != int64(len(segs)) {
+		t.Errorf("a sequential pass over %d segments made %d GETs, want one a segment", len(segs), got)
+	}
+	for range 300 {
+		off := rng.Int64N(int64(len(data)))
+		n := rng.Int64N(300_000)
+		buf := make([]byte, n)
+		k, err := r.ReadAt(buf, off)
+		want := min(n, int64(len(data))-off)
+		if int64(k) != want || (want < n) != (err != nil) {
+			t.Fatalf("ReadAt(%d bytes at %d) = %d, %v; want %d bytes", n, off, k, err, want)
+		}
+		if !bytes.Equal(buf[:k], data[off:off+int64(k)]) {
+			t.Fatalf("ReadAt(%d bytes at %d): bytes differ", n, off)
+		}
+	}
+}
+
+// TestReaderFaults: a deleted object, a replaced one, refused credentials, a stopped server.
+func TestReaderFaults(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("bkt")
+	s.PutBytes("s3://bkt/gone.bin", bytes.Repeat([]byte("x"), 1<<20))
+	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("y"), 1<<20))
+	ctx := context.Background()
+
+	r, err := Open(ctx, "s3://bkt/gone.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(s.Path("s3://bkt/gone.bin"))
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "s3://bkt/gone.bin") {
+		t.Errorf("object deleted after opening: %v, want ErrNotFound naming it", err)
+	}
+
+	r, err = Open(ctx, "s3://bkt/changed.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("z"), 1<<20+1))
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrChanged) {
+		t.Errorf("object replaced by a longer one after opening: %v, want ErrChanged", err)
+	}
+	// Replaced by one of the same length: the gateway (posix, no metadata) gives no ETag, so
+	// the read is guarded by the time the object was last modified.
+	r, err = Open(ctx, "s3://bkt/changed.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("w"), 1<<20+1))
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrChanged) {
+		t.Errorf("object replaced by one of the same length after opening: %v, want ErrChanged", err)
+	}
+
+	if _, err := Stat(ctx, "s3://bkt/missing.bin"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing object: %v, want ErrNotFound", err)
+	}
+
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret-value")
+	_, err = Stat(ctx, "s3://bkt/changed.bin")
+	if !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("wrong secret: %v, want ErrAccessDenied", err)
+	}
+	if err != nil && (strings.Contains(err.Error(), "wrong-secret-value") || strings.Contains(err.Error(), s3test.SecretKey)) {
+		t.Errorf("the error shows a secret: %v", err)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
+
+	s.Stop()
+	if _, err := Stat(ctx, "s3://bkt/changed.bin"); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("server stopped: %v, want ErrUnavailable", err)
+	}
+}
