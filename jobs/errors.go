@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/rfmjob/rfm/jobs/config"
+	"github.com/rfmjob/rfm/jobs/objstore"
 	"github.com/rfmjob/rfm/jobs/store"
 )
 
@@ -19,6 +20,9 @@ var (
 	ErrInput = errors.New("bad input")
 	// ErrLocked: another run holds the lock for this output directory and date. Retry later.
 	ErrLocked = store.ErrLocked
+	// ErrUnavailable: the object store could not be reached, or kept failing after the
+	// retries (objstore.ErrUnavailable). Retry later.
+	ErrUnavailable = objstore.ErrUnavailable
 	// ErrInterrupted: the run was cancelled (SIGINT/SIGTERM); nothing was committed.
 	ErrInterrupted = errors.New("interrupted")
 )
@@ -34,6 +38,7 @@ const (
 	KindLocked       Kind = "locked"
 	KindInputMissing Kind = "input_missing"
 	KindInput        Kind = "input"
+	KindUnavailable  Kind = "unavailable"
 	KindFailure      Kind = "failure"
 )
 
@@ -44,7 +49,7 @@ const (
 	ExitUsage        = 2  // bad flags or configuration
 	ExitPartial      = 3  // some dates of a backfill failed
 	ExitInputMissing = 4  // no input file matched: upstream has not delivered yet
-	ExitLocked       = 75 // another run holds this date's lock: retry later (EX_TEMPFAIL)
+	ExitLocked       = 75 // another run holds this date's lock, or the object store is unreachable: retry later (EX_TEMPFAIL)
 	ExitInterrupted  = 130
 )
 
@@ -69,6 +74,8 @@ func Classify(err error) Class {
 		return Class{KindInterrupted, ExitInterrupted, false}
 	case errors.Is(err, ErrLocked):
 		return Class{KindLocked, ExitLocked, true}
+	case errors.Is(err, ErrUnavailable):
+		return Class{KindUnavailable, ExitLocked, true}
 	case errors.Is(err, ErrInputMissing):
 		return Class{KindInputMissing, ExitInputMissing, true}
 	case errors.Is(err, ErrInput):

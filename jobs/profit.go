@@ -84,7 +84,7 @@ func (a *analysis) activities(ctx context.Context, t *feature.Table) (*native.Ac
 	cfg := &a.cfg.Profit
 	files, err := input.Resolve(cfg.Activities.Path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: profit.activities.path: %w", ErrInputMissing, err)
+		return nil, fmt.Errorf("profit.activities.path: %w", resolveError(err))
 	}
 	loc, _ := a.cfg.Location()
 	cols := cfg.ActivityColumns()

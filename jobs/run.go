@@ -12,6 +12,7 @@ import (
 	"github.com/rfmjob/rfm/jobs/engine"
 	"github.com/rfmjob/rfm/jobs/engine/input"
 	"github.com/rfmjob/rfm/jobs/engine/native"
+	"github.com/rfmjob/rfm/jobs/objstore"
 	"github.com/rfmjob/rfm/jobs/outputs"
 	"github.com/rfmjob/rfm/jobs/report"
 	"github.com/rfmjob/rfm/jobs/store"
@@ -142,7 +143,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	}
 	defer lock.Release()
 	store.CleanStaging(r.cfg.Output.Dir, time.Now())
-	inputs, err := store.DescribeInputs(files)
+	inputs, err := describeInputs(files)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
@@ -303,9 +304,44 @@ func resolveInputs(cfg *config.Config) ([]string, error) {
 	}
 	files, err := input.Resolve(cfg.Input.Transactions)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInputMissing, err)
+		return nil, resolveError(err)
 	}
 	return files, nil
+}
+
+// resolveError classifies a failure to resolve inputs: nothing matched (or the bucket does not
+// exist) is input missing, which upstream may fix; refused credentials are bad input; an
+// unreachable store stays unavailable (both wrapped already).
+func resolveError(err error) error {
+	if errors.Is(err, objstore.ErrAccessDenied) || errors.Is(err, objstore.ErrURL) {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInputMissing, err)
+}
+
+// describeInputs records each input for the manifest: a local file's size and hash, an object's
+// size and ETag.
+func describeInputs(files []string) ([]store.InputFile, error) {
+	out := make([]store.InputFile, 0, len(files))
+	for _, f := range files {
+		if !objstore.IsURL(f) {
+			d, err := store.DescribeInputs([]string{f})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d...)
+			continue
+		}
+		info, err := objstore.Stat(context.Background(), f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.InputFile{Path: f, Bytes: info.Size, ETag: info.ETag})
+	}
+	return out, nil
 }
 
 // aggregate runs the engine, its error marked ErrInterrupted when ctx was cancelled and

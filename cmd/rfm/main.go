@@ -27,7 +27,8 @@ Exit codes:
   2    usage or configuration error
   3    partial failure (some dates of a backfill failed)
   4    input missing (no file matched; retry when upstream has delivered)
-  75   locked: another run of the same date is in progress (temporary; retry later)
+  75   temporary, retry later: another run of the same date holds its lock, or the object
+       store (s3://) is unreachable
   130  interrupted (SIGINT/SIGTERM); nothing was committed
 `
 

@@ -38,7 +38,7 @@ func TestExitCodes(t *testing.T) {
 		{"no command", nil, jobs.ExitUsage, "Usage: rfm", ""},
 		{"help", []string{"--help"}, jobs.ExitOK, "Exit codes", ""},
 		{"unknown command", []string{"frobnicate"}, jobs.ExitUsage, `unknown command "frobnicate"`, ""},
-		{"run help documents exit codes", []string{"run", "--help"}, jobs.ExitOK, "75   locked", ""},
+		{"run help documents exit codes", []string{"run", "--help"}, jobs.ExitOK, "75   temporary, retry later", ""},
 		{"run without as-of", []string{"run", "--input", in}, jobs.ExitUsage, "--as-of is required", ""},
 		{"bad date", []string{"run", "--input", in, "--as-of", "2024-13-01", "--out", out}, jobs.ExitUsage, "not YYYY-MM-DD", ""},
 		{"bad engine", []string{"run", "--input", in, "--as-of", "2023-02-01", "--engine", "spark"}, jobs.ExitUsage, `engine is "spark"`, ""},

@@ -22,7 +22,7 @@ type jobFlags struct {
 func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&j.config, "config", "", "job configuration file (YAML); also RFM_CONFIG")
 	fs.StringVar(&j.out, "out", "", "output directory (overrides output.dir)")
-	fs.StringVar(&j.input, "input", "", "transactions: Parquet file, glob or directory (overrides input.transactions)")
+	fs.StringVar(&j.input, "input", "", "transactions: Parquet file, glob, directory or s3:// URL (overrides input.transactions)")
 	fs.StringVar(&j.engine, "engine", "", "native, duckdb or trino (overrides engine)")
 }
 

@@ -160,3 +160,32 @@ func TestValidateProblemsByKey(t *testing.T) {
 		t.Errorf("tier problem %q", got)
 	}
 }
+
+// TestObjectStoreLocations: s3:// inputs are for the native engine (DuckDB reads local files
+// only here) and outputs stay on local disk in this version, each said by its key.
+func TestObjectStoreLocations(t *testing.T) {
+	for _, c := range []struct {
+		engine, input, output string
+		fields                []string
+	}{
+		{"native", "s3://lake/sales/", "out", nil},
+		{"duckdb", "s3://lake/sales/", "out", []string{"input.transactions"}},
+		{"native", "tx.parquet", "s3://marts/rfm/", []string{"output.dir"}},
+	} {
+		cfg := &Config{Engine: c.engine}
+		cfg.Input.Transactions, cfg.Output.Dir = c.input, c.output
+		cfg.Normalize()
+		var fields []string
+		var ce *ConfigError
+		if err := cfg.Validate(); errors.As(err, &ce) {
+			for _, p := range ce.Problems {
+				fields = append(fields, p.Field)
+			}
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(fields, c.fields) {
+			t.Errorf("engine %s, input %s, output %s: problems %v, want %v", c.engine, c.input, c.output, fields, c.fields)
+		}
+	}
+}

@@ -70,14 +70,23 @@ func (p problems) err() error {
 func (c *Config) Validate() error {
 	var p problems
 	if c.Input.Transactions == "" && c.Engine != "trino" {
-		p.add("input.transactions", nil, "required (a Parquet file, glob or directory)")
+		p.add("input.transactions", nil, "required (a Parquet file, glob, directory or s3:// URL)")
 	}
 	switch c.Engine {
-	case "native", "duckdb":
+	case "native":
+	case "duckdb":
+		// DuckDB reads the files itself, and only local ones here (its httpfs extension is
+		// not linked); the native engine reads s3:// through the same verified reader.
+		if strings.HasPrefix(c.Input.Transactions, "s3://") {
+			p.add("input.transactions", c.Input.Transactions, "a local path with engine duckdb; use engine native (the default) for s3:// inputs")
+		}
 	case "trino":
 		c.Trino.validate(&p)
 	default:
 		p.add("engine", c.Engine, "native, duckdb or trino")
+	}
+	if strings.Contains(c.Output.Dir, "://") {
+		p.add("output.dir", c.Output.Dir, "a local directory (this version reads s3:// inputs but writes outputs to local disk only)")
 	}
 	cols := c.Input.Columns
 	if cols.Amount != "" && (cols.Quantity != "" || cols.UnitPrice != "") {

@@ -45,6 +45,9 @@ type InputFile struct {
 	Path  string `json:"path"`
 	Bytes int64  `json:"bytes"`
 	XXH3  string `json:"xxh3"`
+	// ETag is an object's entity tag (an s3:// input, which is not read whole to be hashed:
+	// XXH3 is empty).
+	ETag string `json:"etag,omitempty"`
 }
 
 // RowCounts accounts for every row read: Read = Used + AfterAsOf + BeforeWindow + Rejected.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/jobs/engine"
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 // Roles, as used for Column.Role and the keys of File.Columns.
@@ -175,16 +175,12 @@ func inspectFile(path string, mapping [][2]string) (*File, []error) {
 // readFooter opens path and decodes its footer, turning any failure (a panic in the decoder
 // included) into ErrNotParquet naming the file.
 func readFooter(path string) (meta *format.FileMetaData, size int64, err error) {
-	r, err := os.Open(path)
+	r, size, closeSource, err := openSource(path)
 	if err != nil {
-		return nil, 0, fmt.Errorf("input: %w", err)
+		return nil, 0, err
 	}
-	defer r.Close()
-	info, err := r.Stat()
-	if err != nil {
-		return nil, 0, fmt.Errorf("input: %w", err)
-	}
-	if err := checkFooterLength(r, info.Size()); err != nil {
+	defer closeSource()
+	if err := checkFooterLength(r, size); err != nil {
 		return nil, 0, fmt.Errorf("%w: %s: %v", ErrNotParquet, path, err)
 	}
 	defer func() {
@@ -192,11 +188,11 @@ func readFooter(path string) (meta *format.FileMetaData, size int64, err error) 
 			meta, err = nil, fmt.Errorf("%w: %s: corrupt footer: %v", ErrNotParquet, path, p)
 		}
 	}()
-	pf, err := parquet.OpenFile(r, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %s: %v", ErrNotParquet, path, err)
 	}
-	return pf.Metadata(), info.Size(), nil
+	return pf.Metadata(), size, nil
 }
 
 // checkFooterLength rejects a file whose footer length field points outside the file, before
@@ -294,4 +290,10 @@ func find(fields []field, name string) (f field, note string, err error) {
 	return field{}, "", fmt.Errorf("%w: %q and %q both match ignoring case", ErrMissingColumn, matches[0].name, matches[1].name)
 }
 
-func base(path string) string { return filepath.Base(path) }
+// base names a file in messages: a local file by its name, an object by its whole URL.
+func base(path string) string {
+	if objstore.IsURL(path) {
+		return path
+	}
+	return filepath.Base(path)
+}

@@ -1,12 +1,16 @@
 package input
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 // Resolve expands a file, a glob, or a directory into the sorted list of Parquet files it names.
@@ -16,9 +20,26 @@ import (
 // starting with "." or "_" (_SUCCESS, _common_metadata, hidden files and directories) are
 // skipped. A glob (filepath.Match syntax) is expanded, and each directory it matches is searched
 // as above. Resolve returns ErrNoFiles, naming the pattern, when nothing matches.
+//
+// An s3:// URL is expanded the same way over the keys of its bucket (objstore.Resolve): an
+// object, a prefix listed recursively, or a glob; the files are then object URLs.
 func Resolve(pattern string) ([]string, error) {
 	if pattern == "" {
 		return nil, fmt.Errorf("%w: empty input pattern", ErrNoFiles)
+	}
+	if objstore.IsURL(pattern) {
+		objects, err := objstore.Resolve(context.Background(), pattern)
+		if errors.Is(err, objstore.ErrNoObjects) {
+			return nil, fmt.Errorf("%w match %q", ErrNoFiles, pattern)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("input: %w", err)
+		}
+		urls := make([]string, len(objects))
+		for i, o := range objects {
+			urls[i] = o.URL
+		}
+		return urls, nil
 	}
 	var paths []string
 	if _, err := os.Stat(pattern); err == nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"unicode/utf8"
 
@@ -37,21 +36,17 @@ func Verify(ctx context.Context, files []File) error {
 }
 
 func verifyFile(ctx context.Context, f File) (err error) {
-	r, err := os.Open(f.Path)
+	pf, closeFile, err := OpenParquet(f)
 	if err != nil {
-		return fmt.Errorf("input: %w", err)
+		return err
 	}
-	defer r.Close()
+	defer closeFile()
 	rg, col := -1, ""
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: %s: row group %d, column %q: %v", ErrCorruptPage, f.Path, rg, col, p)
 		}
 	}()
-	pf, err := parquet.OpenFile(r, f.Size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrNotParquet, f.Path, err)
-	}
 	// The roles in file order, so that of two bad columns the same one is reported every run.
 	roles := slices.SortedFunc(maps.Keys(f.Columns), func(a, b string) int {
 		return cmp.Or(cmp.Compare(f.Columns[a].Leaf, f.Columns[b].Leaf), cmp.Compare(a, b))

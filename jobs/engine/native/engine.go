@@ -3,7 +3,6 @@ package native
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -107,20 +106,20 @@ func purchaseFloor(req *engine.Request) int64 {
 // openAll opens every inspected file for reading its pages; closeAll closes them. On an error
 // the files opened so far are closed.
 func openAll(files []input.File) (opened []*parquet.File, closeAll func(), err error) {
-	var readers []*os.File
+	var closers []func() error
 	closeAll = func() {
-		for _, r := range readers {
-			r.Close()
+		for _, c := range closers {
+			c()
 		}
 	}
 	opened = make([]*parquet.File, len(files))
 	for i := range files {
-		r, pf, err := openFile(files[i].Path)
+		pf, c, err := input.OpenParquet(files[i])
 		if err != nil {
 			closeAll()
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%w: %w", ErrOpen, err)
 		}
-		readers = append(readers, r)
+		closers = append(closers, c)
 		opened[i] = pf
 	}
 	return opened, closeAll, nil
@@ -137,23 +136,4 @@ func groupTasks(opened []*parquet.File) []task {
 		}
 	}
 	return tasks
-}
-
-// openFile opens a file for reading its pages.
-func openFile(path string) (*os.File, *parquet.File, error) {
-	r, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrOpen, err)
-	}
-	info, err := r.Stat()
-	if err != nil {
-		r.Close()
-		return nil, nil, fmt.Errorf("%w: %v", ErrOpen, err)
-	}
-	pf, err := parquet.OpenFile(r, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		r.Close()
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrOpen, path, err)
-	}
-	return r, pf, nil
 }

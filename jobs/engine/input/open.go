@@ -1,0 +1,82 @@
+package input
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/rfmjob/rfm/jobs/objstore"
+)
+
+// openSource opens a local file or an s3:// object for reading at offsets.
+func openSource(path string) (r io.ReaderAt, size int64, close func() error, err error) {
+	if objstore.IsURL(path) {
+		o, err := objstore.Open(context.Background(), path)
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("input: %w", err)
+		}
+		return o, o.Size(), o.Close, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("input: %w", err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, fmt.Errorf("input: %w", err)
+	}
+	return f, info.Size(), f.Close, nil
+}
+
+// OpenParquet opens an inspected file for reading the pages of its mapped columns. An object
+// (s3://) is told which column chunks those are, so that it fetches each with one ranged GET,
+// a row group's chunks in parallel, and nothing of the other columns. The error of a file that
+// cannot be opened or decoded names it; close releases the file.
+func OpenParquet(f File) (pf *parquet.File, close func() error, err error) {
+	r, size, closeSource, err := openSource(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %s: corrupt footer: %v", ErrNotParquet, f.Path, p)
+		}
+		if err != nil {
+			closeSource()
+		}
+	}()
+	pf, err = parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrNotParquet, f.Path, err)
+	}
+	if o, ok := r.(*objstore.Reader); ok {
+		o.Segments(chunkSegments(pf, f))
+	}
+	return pf, closeSource, nil
+}
+
+// chunkSegments lists the byte ranges of the mapped columns' chunks, grouped by row group.
+func chunkSegments(pf *parquet.File, f File) []objstore.Segment {
+	var segs []objstore.Segment
+	for g, rg := range pf.Metadata().RowGroups {
+		for _, c := range f.Columns {
+			if c.Leaf < 0 || c.Leaf >= len(rg.Columns) {
+				continue
+			}
+			md := rg.Columns[c.Leaf].MetaData
+			off := md.DataPageOffset
+			if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < off {
+				off = md.DictionaryPageOffset
+			}
+			if off < 0 || md.TotalCompressedSize <= 0 || off+md.TotalCompressedSize > pf.Size() {
+				continue // a corrupt footer: the pages are read as they come, and fail there
+			}
+			segs = append(segs, objstore.Segment{Off: off, Len: md.TotalCompressedSize, Group: g})
+		}
+	}
+	return segs
+}

@@ -1,0 +1,204 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rfmjob/rfm/jobs/config"
+	"github.com/rfmjob/rfm/jobs/gen"
+	"github.com/rfmjob/rfm/jobs/internal/s3test"
+	"github.com/rfmjob/rfm/jobs/objstore"
+)
+
+// hiveHistory writes three generated histories as hive partitions of dir
+// (year=2023/month=01/part-0.parquet, …), with a _SUCCESS marker and a hidden directory that
+// every resolver must skip, and an activity table beside them; it returns the activity file.
+func hiveHistory(t *testing.T, dir string) (acts string) {
+	t.Helper()
+	for i, p := range []struct{ part, start string }{
+		{"year=2023/month=01", "2023-01-01"}, {"year=2023/month=05", "2023-05-01"}, {"year=2024/month=01", "2024-01-01"},
+	} {
+		opt := gen.Options{Customers: 150, Transactions: 2500, Seed: uint64(11 + i), Start: p.start, Days: 110, BadRowShare: 0.002}
+		path := filepath.Join(dir, "tx", filepath.FromSlash(p.part), "part-0.parquet")
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := gen.WriteFile(path, opt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "tx", "_SUCCESS"), nil, 0o644)
+	os.MkdirAll(filepath.Join(dir, "tx", ".staging"), 0o755)
+	os.WriteFile(filepath.Join(dir, "tx", ".staging", "torn.parquet"), []byte("not parquet"), 0o644)
+	acts = filepath.Join(dir, "acts", "activities.parquet")
+	os.MkdirAll(filepath.Dir(acts), 0o755)
+	if err := gen.WriteActivityFile(acts, gen.Options{Customers: 150, Transactions: 2500, Seed: 11, Start: "2023-01-01", Days: 110}, 0); err != nil {
+		t.Fatal(err)
+	}
+	return acts
+}
+
+// TestS3InputIsReadLikeLocalFiles runs the job on inputs in a real S3 server (the Versity
+// gateway) and on the same files on local disk: every output table is the same, row for row,
+// on the real Online Retail export and on generated hive partitions with an activity table.
+func TestS3InputIsReadLikeLocalFiles(t *testing.T) {
+	s := s3test.Start(t)
+	lake := s.Bucket("lake")
+	const retail = "online_retail_uci352_2010-2011.parquet"
+	local := t.TempDir()
+	acts := hiveHistory(t, local)
+	s.PutTree(filepath.Join(local, "tx"), lake+"/sales/")
+	s.Put(acts, lake+"/acts/activities.parquet")
+	s.Put(filepath.Join("..", "testdata", "online_retail", retail), lake+"/retail/"+retail)
+
+	for _, tc := range []struct {
+		name, asOf   string
+		configure    func(cfg *config.Config, s3 bool)
+		wantFiles    int
+		wantInputURL string
+		// The rejected table names each row's file: the local prefix and the object prefix.
+		localPrefix, urlPrefix string
+	}{
+		{"online retail", "2011-12-09", func(cfg *config.Config, s3 bool) {
+			order := "InvoiceNo"
+			cfg.Input.Transactions = filepath.Join("..", "testdata", "online_retail", retail)
+			if s3 {
+				cfg.Input.Transactions = lake + "/retail/*.parquet"
+			}
+			cfg.Input.Columns = config.ColumnsConfig{CustomerID: "CustomerID", OrderID: &order, Timestamp: "InvoiceDate", Quantity: "Quantity", UnitPrice: "UnitPrice"}
+			share := 0.3
+			cfg.Quality.MaxRejectedShare = &share
+			off := false
+			cfg.CLV.Enabled = &off
+		}, 1, lake + "/retail/" + retail, filepath.Join("..", "testdata", "online_retail") + "/", lake + "/retail/"},
+		{"hive partitions and activities", "2024-03-31", func(cfg *config.Config, s3 bool) {
+			*cfg = *profitConfig("native", filepath.Join(local, "tx"), acts, cfg.Output.Dir)
+			cfg.Profit.IgnoreUnknownActivities = true
+			on := true
+			cfg.Clusters.Enabled, cfg.CLV.Enabled = &on, &on
+			if s3 {
+				cfg.Input.Transactions, cfg.Profit.Activities.Path = lake+"/sales/", lake+"/acts/activities.parquet"
+			}
+		}, 3, lake + "/sales/year=2023/month=01/part-0.parquet", filepath.Join(local, "tx") + "/", lake + "/sales/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var decoded [2]string
+			for k, fromS3 := range []bool{false, true} {
+				cfg := &config.Config{}
+				cfg.Output.Dir = t.TempDir()
+				tc.configure(cfg, fromS3)
+				m, err := Run(context.Background(), cfg, tc.asOf, RunOptions{})
+				if err != nil {
+					t.Fatalf("from S3 %v: %v", fromS3, err)
+				}
+				decoded[k] = decodedDate(t, cfg.Output.Dir, tc.asOf)
+				if !fromS3 {
+					continue
+				}
+				if len(m.Inputs) != tc.wantFiles || m.Inputs[0].Path != tc.wantInputURL {
+					t.Fatalf("manifest inputs %+v, want %d objects starting with %s", m.Inputs, tc.wantFiles, tc.wantInputURL)
+				}
+				for _, in := range m.Inputs {
+					st, err := os.Stat(s.Path(in.Path))
+					if err != nil || in.Bytes != st.Size() || in.XXH3 != "" {
+						t.Errorf("manifest input %+v: want the object's size %d and no hash (objects are not read whole)", in, st.Size())
+					}
+				}
+			}
+			if !strings.Contains(decoded[1], " "+tc.urlPrefix) {
+				t.Errorf("no rejected row names an object under %s", tc.urlPrefix)
+			}
+			decoded[0] = strings.ReplaceAll(decoded[0], " "+tc.localPrefix, " "+tc.urlPrefix)
+			if decoded[0] != decoded[1] {
+				a, b := strings.Split(decoded[0], "\n"), strings.Split(decoded[1], "\n")
+				for i := range min(len(a), len(b)) {
+					if a[i] != b[i] {
+						t.Errorf("outputs differ from line %d: local %q, S3 %q", i, a[i], b[i])
+						break
+					}
+				}
+				t.Errorf("outputs differ: local %s, S3 %s", digest(decoded[0]), digest(decoded[1]))
+			}
+		})
+	}
+}
+
+// TestS3InputErrors: what goes wrong with an object store is an error naming the URL, of the
+// kind (and exit code) a scheduler can act on, and never shows a secret.
+func TestS3InputErrors(t *testing.T) {
+	s := s3test.Start(t)
+	lake := s.Bucket("lake")
+	in := generatedInput(t, smallDemo)
+	s.Put(in, lake+"/good/tx.parquet")
+	s.Put(in, lake+"/mixed/a.parquet")
+	s.PutBytes(lake+"/mixed/b.parquet", []byte("PAR1 this is not a parquet file PAR1"))
+	run := func(input string, opts RunOptions) error {
+		cfg := demoConfig(t, input, t.TempDir())
+		_, err := Run(context.Background(), cfg, "2024-06-30", opts)
+		return err
+	}
+	for _, c := range []struct {
+		name, input string
+		kind        Kind
+		mention     string
+	}{
+		{"empty prefix", lake + "/nothing/", KindInputMissing, lake + "/nothing/"},
+		{"missing bucket", "s3://no-such-bucket/tx/", KindInputMissing, "s3://no-such-bucket/tx/"},
+		{"not parquet", lake + "/mixed/", KindInput, lake + "/mixed/b.parquet"},
+	} {
+		err := run(c.input, RunOptions{})
+		if got := Classify(err).Kind; got != c.kind || !strings.Contains(fmtErr(err), c.mention) {
+			t.Errorf("%s: %v (kind %s), want kind %s naming %s", c.name, err, got, c.kind, c.mention)
+		}
+	}
+
+	// A missing column names the object and the column.
+	cfg := demoConfig(t, lake+"/good/", t.TempDir())
+	cfg.Input.Columns.CustomerID = "client"
+	_, err := Run(context.Background(), cfg, "2024-06-30", RunOptions{})
+	if Classify(err).Kind != KindInput || !strings.Contains(fmtErr(err), lake+"/good/tx.parquet") || !strings.Contains(fmtErr(err), `"client"`) {
+		t.Errorf("missing column: %v, want a bad-input error naming the object and the column", err)
+	}
+
+	// An object deleted between listing and reading.
+	s.Put(in, lake+"/vanishing/tx.parquet")
+	err = run(lake+"/vanishing/", RunOptions{OnStage: func(name string, _ float64) {
+		if name == "resolve" {
+			os.Remove(s.Path(lake + "/vanishing/tx.parquet"))
+		}
+	}})
+	if !errors.Is(err, objstore.ErrNotFound) || !strings.Contains(fmtErr(err), lake+"/vanishing/tx.parquet") {
+		t.Errorf("object deleted after listing: %v, want a not-found error naming it", err)
+	}
+
+	// Refused credentials: not retryable, and the secret is nowhere in the message.
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-4242")
+	err = run(lake+"/good/", RunOptions{})
+	if c := Classify(err); c.Kind != KindInput || c.Retry || !errors.Is(err, objstore.ErrAccessDenied) {
+		t.Errorf("refused credentials: %v (%+v), want a non-retryable input error wrapping ErrAccessDenied", err, c)
+	}
+	if strings.Contains(fmtErr(err), "not-the-secret-4242") || strings.Contains(fmtErr(err), s3test.SecretKey) {
+		t.Errorf("the error shows a secret: %v", err)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
+
+	// The server down: retry later.
+	s.Stop()
+	err = run(lake+"/good/", RunOptions{})
+	if c := Classify(err); c.Kind != KindUnavailable || !c.Retry || c.Exit != ExitLocked {
+		t.Errorf("server down: %v (%+v), want kind %s, exit %d, retry", err, c, KindUnavailable, ExitLocked)
+	}
+	s.Restart()
+	if err := run(lake+"/good/", RunOptions{}); err != nil {
+		t.Errorf("after the server is back: %v", err)
+	}
+}
+
+func fmtErr(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
