@@ -13,7 +13,9 @@
 // data's last year: "rfm-series" (`rfm backfill` of the RFM job, one pass over the input),
 // "rfm-full-series" (every view, each date as `rfm run` writes it), and as peers
 // "duckdb-sql-series" and "duckdb-newest-series" (sql/peer/rfm_series.sql: the 12 dates in one
-// DuckDB script); their ratios are to rfm-series. Each side runs in a child process of this binary, so its peak RSS
+// DuckDB script); their ratios are to rfm-series. "rfm-s3" is rfm-native reading the data from an
+// S3 server on localhost (the Versity gateway, started by this command: .ci/s3-setup builds it),
+// for the cost of reading s3:// against local disk. Each side runs in a child process of this binary, so its peak RSS
 // is its own. The data file is generated once into --dir and reused. With RFMBENCH_CPUPROFILE
 // set, each rfm side writes its CPU profile there (the last run's).
 package main
@@ -109,6 +111,13 @@ func bench() error {
 		}
 	}
 	os.Setenv("RFMBENCH_ACTIVITIES", activities)
+	if slices.Contains(strings.Split(*sides, ","), "rfm-s3") {
+		stop, err := startGateway(*dir, data)
+		if err != nil {
+			return fmt.Errorf("rfm-s3: %w", err)
+		}
+		defer stop()
+	}
 	asOf := opt.End()
 	self, err := os.Executable()
 	if err != nil {
@@ -276,11 +285,14 @@ func child(side string, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	switch side {
-	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit", "rfm-pyramid":
+	case "rfm-native", "rfm-duckdb", "rfm-full", "rfm-profit", "rfm-pyramid", "rfm-s3":
 		// rfm-native and rfm-duckdb run the same job as the peer script (RFM and Pareto);
 		// rfm-profit adds profitability and tiers with the activity table, rfm-pyramid clusters
 		// too; rfm-full every view (profit, clusters, CLV, report) on the native engine.
 		cfg := &config.Config{Engine: strings.TrimPrefix(side, "rfm-")}
+		if side == "rfm-s3" { // rfm-native, reading the data from the gateway
+			cfg.Engine, data = "native", "s3://"+gatewayBucket+"/"+filepath.Base(data)
+		}
 		off := false
 		if usesActivities(side) {
 			cfg.Engine = "native"
@@ -290,7 +302,7 @@ func child(side string, args []string) error {
 			cfg.Profit.Enabled = &off
 		}
 		switch side {
-		case "rfm-native", "rfm-duckdb", "rfm-profit":
+		case "rfm-native", "rfm-duckdb", "rfm-profit", "rfm-s3":
 			cfg.Clusters.Enabled, cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off, &off
 		case "rfm-pyramid":
 			cfg.CLV.Enabled, cfg.Report.Enabled = &off, &off
