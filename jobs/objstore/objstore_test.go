@@ -1,4 +1,4 @@
-package objstore
+package objstore_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rfmjob/rfm/jobs/internal/s3test"
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 func TestResolveListsLikeALocalDirectory(t *testing.T) {
@@ -20,7 +21,7 @@ func TestResolveListsLikeALocalDirectory(t *testing.T) {
 		"data/.hidden/d.parquet", "data/_tmp/e.parquet", "data/notes.txt", "data/x.csv", "other/f.parquet", "database/g.parquet"} {
 		s.PutBytes("s3://lake/"+k, []byte(k))
 	}
-	keys := func(objs []Info) string {
+	keys := func(objs []objstore.Info) string {
 		var out []string
 		for _, o := range objs {
 			out = append(out, strings.TrimPrefix(o.URL, "s3://lake/"))
@@ -38,13 +39,13 @@ func TestResolveListsLikeALocalDirectory(t *testing.T) {
 		{"s3://lake/data/year=2024/*/*.parquet", "data/year=2024/month=01/b.parquet"},
 		{"s3://lake/d*/a.parquet", "data/a.parquet"},
 	} {
-		got, err := Resolve(ctx, c.pattern)
+		got, err := objstore.Resolve(ctx, c.pattern)
 		if err != nil {
-			t.Errorf("Resolve(%s): %v", c.pattern, err)
+			t.Errorf("objstore.Resolve(%s): %v", c.pattern, err)
 			continue
 		}
 		if keys(got) != c.want {
-			t.Errorf("Resolve(%s) = %s, want %s", c.pattern, keys(got), c.want)
+			t.Errorf("objstore.Resolve(%s) = %s, want %s", c.pattern, keys(got), c.want)
 		}
 		for _, o := range got {
 			if o.Size != int64(len(strings.TrimPrefix(o.URL, "s3://lake/"))) {
@@ -52,13 +53,13 @@ func TestResolveListsLikeALocalDirectory(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Resolve(ctx, "s3://lake/nothing/"); !errors.Is(err, ErrNoObjects) || !strings.Contains(err.Error(), "s3://lake/nothing/") {
-		t.Errorf("empty prefix: %v, want ErrNoObjects naming it", err)
+	if _, err := objstore.Resolve(ctx, "s3://lake/nothing/"); !errors.Is(err, objstore.ErrNoObjects) || !strings.Contains(err.Error(), "s3://lake/nothing/") {
+		t.Errorf("empty prefix: %v, want objstore.ErrNoObjects naming it", err)
 	}
-	if _, err := Resolve(ctx, "s3://no-such-bucket/data/"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "s3://no-such-bucket/data/") {
-		t.Errorf("missing bucket: %v, want ErrNotFound naming the URL", err)
+	if _, err := objstore.Resolve(ctx, "s3://no-such-bucket/data/"); !errors.Is(err, objstore.ErrNotFound) || !strings.Contains(err.Error(), "s3://no-such-bucket/data/") {
+		t.Errorf("missing bucket: %v, want objstore.ErrNotFound naming the URL", err)
 	}
-	if _, err := Resolve(ctx, "s3:///data"); !errors.Is(err, ErrURL) {
+	if _, err := objstore.Resolve(ctx, "s3:///data"); !errors.Is(err, objstore.ErrURL) {
 		t.Errorf("no bucket: %v, want ErrURL", err)
 	}
 }
@@ -75,14 +76,14 @@ func TestReaderReadsEveryByte(t *testing.T) {
 	}
 	s.PutBytes("s3://bkt/obj.bin", data)
 	ctx := context.Background()
-	r, err := Open(ctx, "s3://bkt/obj.bin")
+	r, err := objstore.Open(ctx, "s3://bkt/obj.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Size() != int64(len(data)) {
 		t.Fatalf("size %d, want %d", r.Size(), len(data))
 	}
-	segs := []Segment{{Off: 4, Len: 500_000, Group: 0}, {Off: 600_000, Len: 700_000, Group: 0}, {Off: 1_300_000, Len: 900_000, Group: 1},
+	segs := []objstore.Segment{{Off: 4, Len: 500_000, Group: 0}, {Off: 600_000, Len: 700_000, Group: 0}, {Off: 1_300_000, Len: 900_000, Group: 1},
 		{Off: 2_500_000, Len: 100_000, Group: 1}}
 	r.Segments(segs)
 	for _, sg := range segs {
@@ -123,42 +124,31 @@ func TestReaderFaults(t *testing.T) {
 	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("y"), 1<<20))
 	ctx := context.Background()
 
-	r, err := Open(ctx, "s3://bkt/gone.bin")
+	r, err := objstore.Open(ctx, "s3://bkt/gone.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Remove(s.Path("s3://bkt/gone.bin"))
-	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "s3://bkt/gone.bin") {
-		t.Errorf("object deleted after opening: %v, want ErrNotFound naming it", err)
+	os.Remove(s.Path("s3://bkt/gone.bin")) // behind the gateway's back, as another client's DELETE
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, objstore.ErrNotFound) || !strings.Contains(err.Error(), "s3://bkt/gone.bin") {
+		t.Errorf("object deleted after opening: %v, want objstore.ErrNotFound naming it", err)
 	}
 
-	r, err = Open(ctx, "s3://bkt/changed.bin")
+	r, err = objstore.Open(ctx, "s3://bkt/changed.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("z"), 1<<20+1))
-	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrChanged) {
-		t.Errorf("object replaced by a longer one after opening: %v, want ErrChanged", err)
-	}
-	// Replaced by one of the same length: the gateway (posix, no metadata) gives no ETag, so
-	// the read is guarded by the time the object was last modified.
-	r, err = Open(ctx, "s3://bkt/changed.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1100 * time.Millisecond)
-	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("w"), 1<<20+1))
-	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, ErrChanged) {
-		t.Errorf("object replaced by one of the same length after opening: %v, want ErrChanged", err)
+	s.PutBytes("s3://bkt/changed.bin", bytes.Repeat([]byte("z"), 1<<20))
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, objstore.ErrChanged) {
+		t.Errorf("object replaced by one of the same length after opening: %v, want ErrChanged (If-Match)", err)
 	}
 
-	if _, err := Stat(ctx, "s3://bkt/missing.bin"); !errors.Is(err, ErrNotFound) {
+	if _, err := objstore.Stat(ctx, "s3://bkt/missing.bin"); !errors.Is(err, objstore.ErrNotFound) {
 		t.Errorf("missing object: %v, want ErrNotFound", err)
 	}
 
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret-value")
-	_, err = Stat(ctx, "s3://bkt/changed.bin")
-	if !errors.Is(err, ErrAccessDenied) {
+	_, err = objstore.Stat(ctx, "s3://bkt/changed.bin")
+	if !errors.Is(err, objstore.ErrAccessDenied) {
 		t.Errorf("wrong secret: %v, want ErrAccessDenied", err)
 	}
 	if err != nil && (strings.Contains(err.Error(), "wrong-secret-value") || strings.Contains(err.Error(), s3test.SecretKey)) {
@@ -167,7 +157,65 @@ func TestReaderFaults(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
 
 	s.Stop()
-	if _, err := Stat(ctx, "s3://bkt/changed.bin"); !errors.Is(err, ErrUnavailable) {
+	if _, err := objstore.Stat(ctx, "s3://bkt/changed.bin"); !errors.Is(err, objstore.ErrUnavailable) {
 		t.Errorf("server stopped: %v, want ErrUnavailable", err)
+	}
+}
+
+// TestConditionalCreate: If-None-Match: * creates an object once; the second create finds it.
+func TestConditionalCreate(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("bkt")
+	ctx := context.Background()
+	if _, err := objstore.PutBytes(ctx, "s3://bkt/locks/a.lock", []byte("first"), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := objstore.PutBytes(ctx, "s3://bkt/locks/a.lock", []byte("second"), true); !errors.Is(err, objstore.ErrExists) {
+		t.Fatalf("second conditional create: %v, want ErrExists", err)
+	}
+	if got, err := objstore.Get(ctx, "s3://bkt/locks/a.lock"); err != nil || string(got) != "first" {
+		t.Fatalf("after a refused create the object is %q (%v), want the first", got, err)
+	}
+	if err := objstore.Delete(ctx, "s3://bkt/locks/a.lock"); err != nil {
+		t.Fatal(err)
+	}
+	if err := objstore.Delete(ctx, "s3://bkt/locks/a.lock"); err != nil {
+		t.Fatalf("deleting a missing object: %v", err)
+	}
+	if _, err := objstore.PutBytes(ctx, "s3://bkt/locks/a.lock", []byte("third"), true); err != nil {
+		t.Fatalf("create after delete: %v", err)
+	}
+	objs, err := objstore.List(ctx, "s3://bkt/locks/")
+	if err != nil || len(objs) != 1 || objs[0].Size != 5 {
+		t.Fatalf("objstore.List = %+v, %v; want the one lock of 5 bytes", objs, err)
+	}
+}
+
+// TestReaderWithoutETags: on a server that gives no ETag (the gateway without metadata), a read
+// is guarded by the length and the last-modified time seen when the object was opened.
+func TestReaderWithoutETags(t *testing.T) {
+	s := s3test.StartNoMeta(t)
+	s.Bucket("bkt")
+	ctx := context.Background()
+	s.WriteBehind("s3://bkt/changed.bin", bytes.Repeat([]byte("y"), 1<<20))
+	r, err := objstore.Open(ctx, "s3://bkt/changed.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadAt(make([]byte, 10), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.WriteBehind("s3://bkt/changed.bin", bytes.Repeat([]byte("z"), 1<<20+1))
+	if _, err := r.ReadAt(make([]byte, 10), 100); !errors.Is(err, objstore.ErrChanged) {
+		t.Errorf("object replaced by a longer one: %v, want ErrChanged (its length)", err)
+	}
+	r, err = objstore.Open(ctx, "s3://bkt/changed.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	s.WriteBehind("s3://bkt/changed.bin", bytes.Repeat([]byte("w"), 1<<20+1))
+	if _, err := r.ReadAt(make([]byte, 10), 0); !errors.Is(err, objstore.ErrChanged) {
+		t.Errorf("object replaced by one of the same length a second later: %v, want ErrChanged (If-Unmodified-Since)", err)
 	}
 }

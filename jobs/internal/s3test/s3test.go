@@ -5,132 +5,77 @@
 package s3test
 
 import (
-	"fmt"
-	"io"
-	"net"
+	"context"
+	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/rfmjob/rfm/jobs/objstore"
+	"github.com/rfmjob/rfm/jobs/objstore/gateway"
 )
 
 // Credentials of the gateway's root account.
 const (
-	AccessKey = "rfmtestaccess"
-	SecretKey = "rfmtestsecret0123456789"
+	AccessKey = gateway.AccessKey
+	SecretKey = gateway.SecretKey
 )
 
 // Server is a running gateway.
 type Server struct {
-	Root     string // the directory the gateway serves
-	Endpoint string // http://127.0.0.1:PORT
-	cmd      *exec.Cmd
-	bin      string
-	port     string
-	t        testing.TB
-}
-
-// Binary finds the gateway: $RFM_VERSITYGW, versitygw on PATH, $(go env GOPATH)/bin or the CI
-// cache ~/.cache/rfm-s3/bin.
-func Binary() (string, bool) {
-	if p := os.Getenv("RFM_VERSITYGW"); p != "" {
-		return p, true
-	}
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p, true
-	}
-	home, _ := os.UserHomeDir()
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = filepath.Join(home, "go")
-	}
-	for _, p := range []string{filepath.Join(home, ".cache", "rfm-s3", "bin", "versitygw"), filepath.Join(gopath, "bin", "versitygw")} {
-		if _, err := os.Stat(p); err == nil {
-			return p, true
-		}
-	}
-	return "", false
+	*gateway.Gateway
+	t testing.TB
 }
 
 // Start runs a gateway for the test and points the test's AWS environment at it (t.Setenv):
 // the root credentials, AWS_ENDPOINT_URL, a region, and no profile or shared files of the
-// machine's user.
-func Start(t testing.TB) *Server {
+// machine's user. The gateway keeps object metadata (in extended attributes): ETags, and
+// conditional writes (If-None-Match: *), as AWS S3 has them.
+func Start(t testing.TB) *Server { return start(t, false) }
+
+// StartNoMeta runs the gateway without metadata (posix --nometa): no ETags, and PUTs ignore
+// If-None-Match, as on S3-compatible servers without conditional writes.
+func StartNoMeta(t testing.TB) *Server { return start(t, true) }
+
+func start(t testing.TB, noMeta bool) *Server {
 	t.Helper()
-	bin, ok := Binary()
-	if !ok {
-		msg := "the S3 tests need the Versity S3 Gateway: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 (or .ci/s3-setup)"
+	g, err := gateway.Start(t.TempDir(), noMeta)
+	if errors.Is(err, gateway.ErrNoBinary) {
 		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
+			t.Fatal(err)
 		}
-		t.Skip(msg)
+		t.Skip(err)
 	}
-	s := &Server{Root: t.TempDir(), bin: bin, t: t}
-	s.start()
-	t.Cleanup(s.Stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.Stop)
+	SetEnv(t, g)
+	return &Server{Gateway: g, t: t}
+}
+
+// SetEnv points the test's AWS environment at g (t.Setenv), with no profile, session token or
+// shared files of the machine's user, and two attempts per request.
+func SetEnv(t testing.TB, g *gateway.Gateway) {
 	home := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": AccessKey, "AWS_SECRET_ACCESS_KEY": SecretKey, "AWS_ENDPOINT_URL": s.Endpoint,
-		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"), "AWS_MAX_ATTEMPTS": "2",
-	} {
+	env := g.Env()
+	env["AWS_CONFIG_FILE"], env["AWS_SHARED_CREDENTIALS_FILE"], env["AWS_MAX_ATTEMPTS"] = filepath.Join(home, "config"), filepath.Join(home, "credentials"), "2"
+	for k, v := range env {
 		t.Setenv(k, v)
 	}
 	for _, k := range []string{"AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
-	return s
-}
-
-func (s *Server) start() {
-	s.t.Helper()
-	if s.port == "" {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		s.port = fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-		l.Close()
-	}
-	addr := "127.0.0.1:" + s.port
-	s.Endpoint = "http://" + addr
-	cmd := exec.Command(s.bin, "--port", addr, "posix", "--nometa", s.Root)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("starting %s: %v", s.bin, err)
-	}
-	s.cmd = cmd
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			s.Stop()
-			s.t.Fatalf("the gateway did not listen on %s in 20 s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// Stop stops the gateway (a fault test stops it mid-run); Restart starts it again on the same
-// port and directory.
-func (s *Server) Stop() {
-	if s.cmd != nil && s.cmd.Process != nil {
-		s.cmd.Process.Kill()
-		s.cmd.Wait()
-	}
-	s.cmd = nil
 }
 
 // Restart starts a stopped gateway again.
-func (s *Server) Restart() { s.start() }
+func (s *Server) Restart() {
+	if err := s.Gateway.Restart(); err != nil {
+		s.t.Fatal(err)
+	}
+}
 
 // Bucket makes a bucket and returns its s3:// URL.
 func (s *Server) Bucket(name string) string {
@@ -151,14 +96,20 @@ func (s *Server) Put(src, url string) {
 	s.PutBytes(url, data)
 }
 
-// PutBytes writes data as the object url.
+// PutBytes writes data as the object url through the S3 API (so the gateway records its
+// metadata).
 func (s *Server) PutBytes(url string, data []byte) {
 	s.t.Helper()
-	dst := s.Path(url)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if _, err := objstore.PutBytes(context.Background(), url, data, false); err != nil {
 		s.t.Fatal(err)
 	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
+}
+
+// WriteBehind replaces the object's bytes on the gateway's disk, behind its back: the way an
+// object changes under a reader that the server's metadata does not show.
+func (s *Server) WriteBehind(url string, data []byte) {
+	s.t.Helper()
+	if err := os.WriteFile(s.Path(url), data, 0o644); err != nil {
 		s.t.Fatal(err)
 	}
 }
