@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/rfmjob/rfm/analytics/feature"
@@ -137,7 +138,8 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, err := store.AcquireLock(r.cfg.Output.Dir, r.asOf)
+	warnUnlocked(r.cfg.Output.Dir, r.opts.Logger)
+	lock, err := store.AcquireLockLease(r.cfg.Output.Dir, r.asOf, r.cfg.LockLease())
 	if err != nil {
 		return nil, err
 	}
@@ -307,6 +309,22 @@ func resolveInputs(cfg *config.Config) ([]string, error) {
 		return nil, resolveError(err)
 	}
 	return files, nil
+}
+
+// checkedStores remembers the object-store outputs whose conditional writes were probed.
+var checkedStores sync.Map
+
+// warnUnlocked says, once per output prefix and process, when an object store ignores
+// If-None-Match (the Versity gateway without metadata, some older S3-compatible servers): its
+// locks cannot keep two runs of a date apart, so one writer per prefix must be ensured outside
+// rfm (one scheduler, not two). AWS S3, MinIO and the gateway with metadata honour it.
+func warnUnlocked(outDir string, logger *slog.Logger) {
+	if _, seen := checkedStores.LoadOrStore(outDir, true); seen || !objstore.IsURL(outDir) {
+		return
+	}
+	if ok, err := store.ConditionalWrites(outDir); err == nil && !ok {
+		logger.Warn("the object store ignores conditional writes (If-None-Match): its date locks cannot exclude a second run; run one writer per output prefix", "output", outDir)
+	}
 }
 
 // resolveError classifies a failure to resolve inputs: nothing matched (or the bucket does not

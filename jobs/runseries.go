@@ -196,7 +196,8 @@ func (s *series) date(ctx context.Context, r *run, res *engine.Result, ag aggreg
 	// say), which let the heap grow to 1.9 GB of mostly garbage with 0.4 GB live (gctrace, 12
 	// month ends of 20M rows).
 	runtime.GC()
-	lock, err := store.AcquireLock(s.cfg.Output.Dir, r.asOf)
+	warnUnlocked(s.cfg.Output.Dir, r.opts.Logger)
+	lock, err := store.AcquireLockLease(s.cfg.Output.Dir, r.asOf, s.cfg.LockLease())
 	if err != nil {
 		return nil, err
 	}

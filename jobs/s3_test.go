@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/internal/s3test"
 	"github.com/rfmjob/rfm/jobs/objstore"
+	"github.com/rfmjob/rfm/jobs/report"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // hiveHistory writes three generated histories as hive partitions of dir
@@ -201,4 +204,104 @@ func fmtErr(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// TestS3Output writes the outputs to an s3:// prefix of a real server: every table, the page
+// and the manifest are there, equal to a local run's; the date's migration reads the previous
+// date back from the store; a rerun is identical; the lock keeps a second run out until its
+// lease ends; a failed run leaves the committed date alone.
+func TestS3Output(t *testing.T) {
+	s := s3test.Start(t)
+	marts := s.Bucket("marts") + "/rfm/"
+	in := generatedInput(t, smallDemo)
+	local := t.TempDir()
+	ctx := context.Background()
+	dates := []struct{ asOf, previous string }{{"2024-05-31", ""}, {"2024-06-30", "2024-05-31"}}
+	for _, out := range []string{local, marts} {
+		for _, d := range dates {
+			if _, err := Run(ctx, demoConfig(t, in, out), d.asOf, RunOptions{Previous: d.previous}); err != nil {
+				t.Fatalf("run %s into %s: %v", d.asOf, out, err)
+			}
+		}
+	}
+	disk := s.Path(marts) // the objects, as the gateway stores them
+	for _, d := range dates {
+		// DecodedDate checks every listed output's size and XXH3 hash, here on the server's
+		// copy of each object, then compares the tables row by row.
+		if got, want := decodedDate(t, disk, d.asOf), decodedDate(t, local, d.asOf); got != want {
+			t.Errorf("%s: the S3 outputs (digest %s) differ from the local ones (digest %s)", d.asOf, digest(got), digest(want))
+		}
+		if _, err := store.Complete(marts, d.asOf); err != nil {
+			t.Errorf("%s: not complete on S3: %v", d.asOf, err)
+		}
+		if _, err := os.Stat(s.Path(store.ReportPath(marts, d.asOf))); err != nil {
+			t.Errorf("%s: no report page in the store: %v", d.asOf, err)
+		}
+	}
+	if got := store.CommittedDates(marts); len(got) != 2 || got[0] != "2024-05-31" || got[1] != "2024-06-30" {
+		t.Errorf("committed dates on S3: %v", got)
+	}
+	if _, err := report.Build(marts, "2024-06-30"); err != nil {
+		t.Errorf("rebuilding the page from S3: %v", err)
+	}
+
+	// A rerun replaces every object and gives the same tables.
+	before := decodedDate(t, disk, "2024-06-30")
+	if _, err := Run(ctx, demoConfig(t, in, marts), "2024-06-30", RunOptions{Previous: "2024-05-31"}); err != nil {
+		t.Fatal(err)
+	}
+	if after := decodedDate(t, disk, "2024-06-30"); after != before {
+		t.Error("a rerun on S3 changed the outputs")
+	}
+
+	// A held lock keeps a second run out, naming the holder; its expiry lets the next in.
+	cfg := demoConfig(t, in, marts)
+	cfg.Output.LockLease = "2s"
+	held, err := store.AcquireLockLease(marts, "2024-07-31", 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, cfg, "2024-07-31", RunOptions{}); Classify(err).Kind != KindLocked || !strings.Contains(fmtErr(err), "held by pid") {
+		t.Errorf("run under a held lock: %v, want locked naming the holder", err)
+	}
+	held.Release()
+	lockURL := strings.TrimSuffix(marts, "/") + "/.locks/as_of=2024-07-31.lock"
+	stale := []byte(`{"owner":"pid 1 on a killed host","token":"x","expires":"2020-01-01T00:00:00Z"}`)
+	s.PutBytes(lockURL, stale) // a killed run's lock whose lease has ended
+	if _, err := Run(ctx, cfg, "2024-07-31", RunOptions{}); err != nil {
+		t.Errorf("run after a stale lock: %v", err)
+	}
+	if _, err := os.Stat(s.Path(lockURL)); !os.IsNotExist(err) {
+		t.Errorf("the lock is still in the store after the run: %v", err)
+	}
+
+	// A failed run: the committed date is untouched.
+	bad := demoConfig(t, in, marts)
+	bad.Input.Columns.CustomerID = "nope"
+	if _, err := Run(ctx, bad, "2024-06-30", RunOptions{}); Classify(err).Kind != KindInput {
+		t.Fatalf("bad run: %v", err)
+	}
+	if after := decodedDate(t, disk, "2024-06-30"); after != before {
+		t.Error("a failed run changed the committed outputs")
+	}
+
+	// The server goes down with everything staged: the run is unavailable (retry later), and
+	// once the server is back the committed date is as it was and the rerun commits.
+	_, err = Run(ctx, demoConfig(t, in, marts), "2024-06-30", RunOptions{Previous: "2024-05-31", BeforeCommit: s.Stop})
+	if c := Classify(err); c.Kind != KindUnavailable || !c.Retry {
+		t.Errorf("server down at the commit: %v (%+v), want unavailable, retry", err, c)
+	}
+	s.Restart()
+	if after := decodedDate(t, disk, "2024-06-30"); after != before {
+		t.Error("a run cut off by the server going down changed the committed outputs")
+	}
+	if _, err := Run(ctx, demoConfig(t, in, marts), "2024-06-30", RunOptions{Previous: "2024-05-31"}); err != nil {
+		t.Errorf("rerun after the server is back: %v", err)
+	}
+
+	// A bucket that does not exist: a clear error naming it, nothing written anywhere.
+	_, err = Run(ctx, demoConfig(t, in, "s3://no-such-marts/rfm/"), "2024-06-30", RunOptions{})
+	if err == nil || !strings.Contains(err.Error(), "s3://no-such-marts/rfm/") {
+		t.Errorf("output to a missing bucket: %v, want an error naming it", err)
+	}
 }

@@ -288,11 +288,17 @@ func crashKill(t *testing.T, bin string) {
 // date: never a manifest without its outputs, nothing published from the killed run, no
 // temporary file in a published folder, and the next run completes.
 func crashKillAtCommit(t *testing.T, bin string) {
-	in := crashData(t, bin, 1000, 10_000)
 	out := t.TempDir()
+	killAtCommit(t, bin, out, out)
+}
+
+// killAtCommit is crashKillAtCommit into out, whose published files are under the local
+// directory disk (out itself, or where an S3 server keeps the objects of an s3:// out).
+func killAtCommit(t *testing.T, bin, out, disk string) {
+	in := crashData(t, bin, 1000, 10_000)
 	args := []string{"run", "--as-of", "2024-12-31", "--input", in, "--out", out}
 	for i := range 6 {
-		before := snapshot(t, out)
+		before := snapshot(t, disk)
 		marker := filepath.Join(t.TempDir(), "paused")
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "RFM_TEST_PAUSE_BEFORE_COMMIT="+marker)
@@ -312,7 +318,7 @@ func crashKillAtCommit(t *testing.T, bin string) {
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		after := snapshot(t, out)
+		after := snapshot(t, disk)
 		if len(after) != len(before) {
 			t.Errorf("kill %d at the commit point: %d published tables, %d before", i, len(after), len(before))
 		}

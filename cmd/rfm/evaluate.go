@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/engines"
@@ -60,7 +61,8 @@ func cmdEvaluate(ctx context.Context, args []string, e *env) error {
 			fmt.Fprintf(e.stdout, "%-12s %10.0f %12.1f\n", jobs.FormatDay(p.Day), p.Actual, p.Predicted)
 		}
 	}
-	dir := filepath.Dir(filepath.Join(cfg.Output.Dir, ev.Path))
-	fmt.Fprintf(e.stdout, "\nwritten to %s (and clv_tracking; the page is %s)\n", filepath.Join(cfg.Output.Dir, ev.Path), filepath.Join(dir, "index.html"))
+	written := strings.TrimRight(cfg.Output.Dir, "/") + "/" + ev.Path // a path or an s3:// URL
+	dir := written[:strings.LastIndex(written, "/")]
+	fmt.Fprintf(e.stdout, "\nwritten to %s (and clv_tracking; the page is %s/index.html)\n", filepath.FromSlash(written), filepath.FromSlash(dir))
 	return nil
 }

@@ -74,7 +74,11 @@ type ColumnsConfig struct {
 
 // OutputConfig says where outputs go.
 type OutputConfig struct {
-	Dir string `yaml:"dir"` // default "out"
+	Dir string `yaml:"dir"` // default "out"; a local directory or an s3://bucket/prefix/
+	// LockLease is how long a date's lock in an object store lasts unless renewed ("60s",
+	// "2m"; default 1m): the time after which a killed run's lock may be taken over. A local
+	// directory's lock is an flock, released by the kernel.
+	LockLease string `yaml:"lock_lease"`
 }
 
 // WindowConfig bounds the history each as-of date looks at.
@@ -245,6 +249,15 @@ func (c *Config) Normalize() {
 }
 
 var lookbackRe = regexp.MustCompile(`^([1-9][0-9]{0,5})([dw])$`)
+
+// LockLease returns output.lock_lease, 0 when unset or not a positive duration.
+func (c *Config) LockLease() time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(c.Output.LockLease))
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
+}
 
 // LookbackDays returns the lookback window in days, 0 for "all history".
 func (c *Config) LookbackDays() int {

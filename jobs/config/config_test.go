@@ -162,7 +162,7 @@ func TestValidateProblemsByKey(t *testing.T) {
 }
 
 // TestObjectStoreLocations: s3:// inputs are for the native engine (DuckDB reads local files
-// only here) and outputs stay on local disk in this version, each said by its key.
+// only here); outputs go to a local directory or an s3:// prefix.
 func TestObjectStoreLocations(t *testing.T) {
 	for _, c := range []struct {
 		engine, input, output string
@@ -170,7 +170,8 @@ func TestObjectStoreLocations(t *testing.T) {
 	}{
 		{"native", "s3://lake/sales/", "out", nil},
 		{"duckdb", "s3://lake/sales/", "out", []string{"input.transactions"}},
-		{"native", "tx.parquet", "s3://marts/rfm/", []string{"output.dir"}},
+		{"native", "tx.parquet", "s3://marts/rfm/", nil},
+		{"native", "tx.parquet", "gs://marts/rfm/", []string{"output.dir"}},
 	} {
 		cfg := &Config{Engine: c.engine}
 		cfg.Input.Transactions, cfg.Output.Dir = c.input, c.output

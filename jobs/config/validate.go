@@ -85,8 +85,11 @@ func (c *Config) Validate() error {
 	default:
 		p.add("engine", c.Engine, "native, duckdb or trino")
 	}
-	if strings.Contains(c.Output.Dir, "://") {
-		p.add("output.dir", c.Output.Dir, "a local directory (this version reads s3:// inputs but writes outputs to local disk only)")
+	if strings.Contains(c.Output.Dir, "://") && !strings.HasPrefix(c.Output.Dir, "s3://") {
+		p.add("output.dir", c.Output.Dir, "a local directory or an s3://bucket/prefix/")
+	}
+	if c.Output.LockLease != "" && (c.LockLease() < 2*time.Second) {
+		p.add("output.lock_lease", c.Output.LockLease, "a duration of at least 2s, such as 60s or 5m")
 	}
 	cols := c.Input.Columns
 	if cols.Amount != "" && (cols.Quantity != "" || cols.UnitPrice != "") {

@@ -1,10 +1,12 @@
 package parquetio
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"runtime"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 // Errors of reading earlier outputs back, wrapped with the file and column at fault; test with
@@ -27,30 +30,53 @@ var (
 // length that fits), so a corrupt trailer can never make parquet-go allocate what it claims;
 // a file that fails the check or that parquet-go cannot open returns an error wrapping
 // ErrCorrupt. Callers still recover from panics while reading pages. close closes the file.
+// An s3:// path is an object of an object-store output, read by ranged GETs.
 func OpenFile(path string) (pf *parquet.File, close func() error, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
+	pf, _, close, err = openFile(path)
+	return pf, close, err
+}
+
+// openFile is OpenFile, also returning the object reader of an s3:// path (nil for a file).
+func openFile(path string) (pf *parquet.File, obj *objstore.Reader, close func() error, err error) {
+	var r io.ReaderAt
+	var size int64
+	var closeSource func() error
+	if objstore.IsURL(path) {
+		o, err := objstore.Open(context.Background(), path)
+		if errors.Is(err, objstore.ErrNotFound) {
+			return nil, nil, nil, fmt.Errorf("%w: %w", fs.ErrNotExist, err)
 		}
 		if err != nil {
+			return nil, nil, nil, err
+		}
+		r, size, closeSource, obj = o, o.Size(), o.Close, o
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		st, err := f.Stat()
+		if err != nil {
 			f.Close()
+			return nil, nil, nil, err
+		}
+		r, size, closeSource = f, st.Size(), f.Close
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			pf, obj, close, err = nil, nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, p)
+		}
+		if err != nil {
+			closeSource()
 		}
 	}()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
+	if err := checkFrame(r, size); err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
 	}
-	if err := checkFrame(f, st.Size()); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+	if pf, err = parquet.OpenFile(r, size); err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
 	}
-	if pf, err = parquet.OpenFile(f, st.Size()); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
-	}
-	return pf, f.Close, nil
+	return pf, obj, closeSource, nil
 }
 
 // checkFrame verifies the magic bytes and that the footer length fits in the file before
@@ -172,7 +198,7 @@ func (t *Table) Col(name string) (*Col, bool) {
 // ErrCorrupt; DECIMAL over bytes, the one type rfm never writes, returns ErrSchema. It never
 // panics on bad data.
 func ReadTable(path string, want func(name string) bool) (t *Table, err error) {
-	pf, closeFile, err := OpenFile(path)
+	pf, obj, closeFile, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +230,9 @@ func ReadTable(path string, want func(name string) bool) (t *Table, err error) {
 			return nil, fmt.Errorf("%w: %s column %q: %v", ErrSchema, path, name, err)
 		}
 		t.Cols, leaves = append(t.Cols, col), append(leaves, leaf.ColumnIndex)
+	}
+	if obj != nil {
+		obj.Segments(ChunkSegments(pf, leaves, true))
 	}
 	// The columns are read concurrently, each into its own slices, at most one per core; the
 	// first failing column's error (in schema order) is returned, and a panic of parquet-go in
@@ -359,3 +388,33 @@ func (c *Col) read(pf *parquet.File, index, rows int) error {
 
 // Int32 reports a column stored as INT32.
 func (c *Col) Int32() bool { return c.Physical == parquet.Int32 }
+
+// ChunkSegments lists the byte ranges of the chunks of the given leaf columns, for an object
+// read by ranged GETs (objstore.Reader.Segments): grouped by row group (an engine reads a row
+// group's columns together) or, byColumn, by column (ReadTable reads a column's row groups
+// together). Chunks whose footer entries do not fit the file are left out: their pages are
+// read as they come, and fail there.
+func ChunkSegments(pf *parquet.File, leaves []int, byColumn bool) []objstore.Segment {
+	var segs []objstore.Segment
+	for g, rg := range pf.Metadata().RowGroups {
+		for k, leaf := range leaves {
+			if leaf < 0 || leaf >= len(rg.Columns) {
+				continue
+			}
+			md := rg.Columns[leaf].MetaData
+			off := md.DataPageOffset
+			if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < off {
+				off = md.DictionaryPageOffset
+			}
+			if off < 0 || md.TotalCompressedSize <= 0 || off+md.TotalCompressedSize > pf.Size() {
+				continue
+			}
+			group := g
+			if byColumn {
+				group = k
+			}
+			segs = append(segs, objstore.Segment{Off: off, Len: md.TotalCompressedSize, Group: group})
+		}
+	}
+	return segs
+}

@@ -2,15 +2,21 @@ package series
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/cadence"
+	"github.com/rfmjob/rfm/jobs/config"
 	"github.com/rfmjob/rfm/jobs/gen"
 	"github.com/rfmjob/rfm/jobs/internal/jobstest"
 	"github.com/rfmjob/rfm/jobs/internal/s3test"
+	"github.com/rfmjob/rfm/jobs/store"
 )
 
 // TestBackfillFromS3 backfills a monthly series in one pass over history in a real S3 server
@@ -57,4 +63,56 @@ func TestBackfillFromS3(t *testing.T) {
 			t.Errorf("%s: the backfill from S3 (digest %s) differs from the local one (digest %s)", d.AsOf, digest(decoded[1][i]), digest(local))
 		}
 	}
+}
+
+// TestScheduleOnS3: a scheduler whose history and outputs are both in a real S3 server catches
+// up its missed nightly ticks there, each date equal to jobs.Run of it into a local directory.
+func TestScheduleOnS3(t *testing.T) {
+	opt := jobstest.SmallDemo
+	opt.Start, opt.Days = "2023-06-01", 300
+	in := generatedInput(t, opt)
+	s := s3test.Start(t)
+	lake, marts := s.Bucket("lake"), s.Bucket("marts")+"/rfm/"
+	s.Put(in, lake+"/tx/part-0.parquet")
+	cfg := noActivities(onePassConfig(lake+"/tx/", "", marts))
+	sc := config.ScheduleConfig{Cron: "0 2 * * *", CatchUp: "all", RetryDelay: "1m"}.Normalized("")
+	clock := &fakeClock{now: utc("2024-02-03 03:00")}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := jobs.Run(ctx, cfg, "2024-01-31", jobs.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sch := &Scheduler{Config: cfg, Schedule: sc, Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	go func() {
+		for {
+			if _, err := store.Complete(marts, "2024-02-02"); err == nil {
+				cancel()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	if err := sch.Serve(ctx); err != nil && !errors.Is(err, jobs.ErrInterrupted) {
+		t.Fatal(err)
+	}
+	ref := t.TempDir()
+	prev := "2024-01-31"
+	for _, d := range []string{"2024-02-01", "2024-02-02"} {
+		local := noActivities(onePassConfig(in, "", ref))
+		if _, err := jobs.Run(context.Background(), local, d, jobs.RunOptions{Previous: prev}); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.ReplaceAll(decodedDate(t, s.Path(marts), d), lake+"/tx/part-0.parquet", in)
+		if want := decodedDate(t, ref, d); got != want {
+			t.Errorf("%s: the scheduled S3 output (digest %s) differs from a local run's (digest %s)", d, digest(got), digest(want))
+		}
+		prev = d
+	}
+}
+
+// noActivities is cfg with profit from revenue and cost of goods alone.
+func noActivities(cfg *config.Config) *config.Config {
+	cfg.Profit.Activities = config.ActivityConfig{}
+	cfg.Profit.Rates = nil
+	return cfg
 }

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 // WriteFile writes data to dst, a path inside outDir, atomically: through a fsynced file under
@@ -12,6 +15,10 @@ import (
 // sees the old file or the new one. It is the one way a small file (a failure record, a rebuilt
 // page) is published outside a run's Staging. Files are created with mode 0644 less the umask.
 func WriteFile(outDir, dst string, data []byte) error {
+	if isObject(outDir) {
+		_, err := objstore.PutBytes(context.Background(), dst, data, false) // one PUT: old or new
+		return err
+	}
 	dir := filepath.Join(outDir, stagingDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

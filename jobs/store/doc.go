@@ -33,4 +33,11 @@
 //   - a date is complete when its manifest exists and every output it lists exists with the
 //     listed size and hash (Complete). A date whose manifest lists a missing or changed output
 //     is not complete, so backfills and schedules run it again.
+//
+// # Object stores
+//
+// An output directory may be an s3://bucket/prefix/ (object.go, objlock.go): the same layout,
+// files staged on local disk and published with one PUT each, the lock an object created with
+// If-None-Match: * and a renewed lease, completeness checked by sizes. docs/object-store.md
+// gives that protocol and what a reader may assume at each step.
 package store

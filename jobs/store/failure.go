@@ -3,8 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 )
 
 // Failure is the record a backfill or schedule leaves for a date whose run failed, so the next
@@ -18,7 +16,7 @@ type Failure struct {
 }
 
 func failurePath(outDir, date string) string {
-	return filepath.Join(outDir, failuresDir, "as_of="+date+".json")
+	return join(outDir, failuresDir, "as_of="+date+".json")
 }
 
 // RecordFailure writes the failure record of a date, replacing an earlier one, atomically.
@@ -33,7 +31,7 @@ func RecordFailure(outDir string, f Failure) error {
 // ReadFailure returns the failure record of a date, or an error if there is none.
 func ReadFailure(outDir, date string) (*Failure, error) {
 	path := failurePath(outDir, date)
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -45,4 +43,4 @@ func ReadFailure(outDir, date string) (*Failure, error) {
 }
 
 // ClearFailure removes the failure record of a date, if any.
-func ClearFailure(outDir, date string) { os.Remove(failurePath(outDir, date)) }
+func ClearFailure(outDir, date string) { remove(failurePath(outDir, date)) }

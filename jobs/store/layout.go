@@ -1,7 +1,6 @@
 package store
 
 import (
-	"path/filepath"
 	"strings"
 )
 
@@ -19,22 +18,22 @@ const (
 
 // PartitionDir is the directory of table's output for the date.
 func PartitionDir(outDir, table, date string) string {
-	return filepath.Join(outDir, table, "as_of="+date)
+	return join(outDir, table, "as_of="+date)
 }
 
 // TablePath is the published file of a table for the date.
 func TablePath(outDir, table, date string) string {
-	return filepath.Join(PartitionDir(outDir, table, date), DataFile)
+	return join(outDir, table, "as_of="+date, DataFile)
 }
 
 // ReportPath is the published report page of the date.
 func ReportPath(outDir, date string) string {
-	return filepath.Join(PartitionDir(outDir, ReportTable, date), ReportFile)
+	return join(outDir, ReportTable, "as_of="+date, ReportFile)
 }
 
 // ManifestPath is where the manifest of a date lives.
 func ManifestPath(outDir, date string) string {
-	return filepath.Join(PartitionDir(outDir, manifestDir, date), manifestFile)
+	return join(outDir, manifestDir, "as_of="+date, manifestFile)
 }
 
 // relPath is an output's path relative to the output directory, with forward slashes.

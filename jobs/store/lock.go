@@ -7,16 +7,29 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Lock is an exclusive lock on one output directory and as-of date. It is an flock(2) on a file,
 // so the kernel releases it when the process dies, however it dies: a lock left by a killed run
 // is never stale.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f   *os.File
+	obj *objectLock // the lock of an object-store output instead
+}
 
 // AcquireLock takes the lock for date, or fails at once with an error wrapping ErrLocked that
 // names the holder ("holder unknown" in the instant between a holder's lock and its note).
 func AcquireLock(outDir, date string) (*Lock, error) {
+	return AcquireLockLease(outDir, date, DefaultLockLease)
+}
+
+// AcquireLockLease is AcquireLock whose lock, in an object store, has the given lease (see
+// DefaultLockLease); a local lock is an flock and has none.
+func AcquireLockLease(outDir, date string, lease time.Duration) (*Lock, error) {
+	if isObject(outDir) {
+		return acquireObjectLock(outDir, date, lease)
+	}
 	dir := filepath.Join(outDir, locksDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
@@ -50,6 +63,11 @@ func AcquireLock(outDir, date string) (*Lock, error) {
 
 // Release frees the lock.
 func (l *Lock) Release() {
+	if l != nil && l.obj != nil {
+		l.obj.release()
+		l.obj = nil
+		return
+	}
 	if l != nil && l.f != nil {
 		syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 		l.f.Close()

@@ -102,7 +102,7 @@ func (m *Manifest) Output(table string) (Output, bool) {
 // wrapping fs.ErrNotExist.
 func ReadManifest(outDir, date string) (*Manifest, error) {
 	path := ManifestPath(outDir, date)
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +133,9 @@ func Complete(outDir, date string) (*Manifest, error) {
 // Verify checks that every output the manifest lists exists with its size and hash. Outputs of
 // manifests written before sizes were recorded are checked for presence only.
 func Verify(outDir string, m *Manifest) error {
+	if isObject(outDir) {
+		return verifyObjects(outDir, m)
+	}
 	var bad []string
 	for _, o := range m.Outputs {
 		path := filepath.Join(outDir, filepath.FromSlash(o.Path))
@@ -199,6 +202,9 @@ func NewestComplete(outDir string) string {
 // CommittedDates lists the dates with a manifest, ascending. It does not verify the outputs;
 // Complete does.
 func CommittedDates(outDir string) []string {
+	if isObject(outDir) {
+		return committedObjects(outDir)
+	}
 	entries, _ := os.ReadDir(filepath.Join(outDir, manifestDir))
 	var dates []string
 	for _, e := range entries {

@@ -1,12 +1,15 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/rfmjob/rfm/jobs/objstore"
 )
 
 // Staging is one run's private directory of files waiting to be published. Every file of the
@@ -23,6 +26,14 @@ type staged struct {
 
 // NewStaging makes a staging directory for one run of date.
 func NewStaging(outDir, date string) (*Staging, error) {
+	if isObject(outDir) {
+		// An object store has no rename: files are staged on local disk and PUT at the commit.
+		dir, err := os.MkdirTemp("", "rfm-staging-"+date+"-")
+		if err != nil {
+			return nil, fmt.Errorf("staging: %w", err)
+		}
+		return &Staging{outDir: outDir, date: date, dir: dir}, nil
+	}
 	dir := filepath.Join(outDir, stagingDir, fmt.Sprintf("%s-%d-%d", date, os.Getpid(), time.Now().UnixNano()))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("staging: %w", err)
@@ -90,6 +101,16 @@ func (s *Staging) Commit(m *Manifest) error {
 		return err
 	}
 	m.Outputs = outs
+	if isObject(s.outDir) {
+		data, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := s.commitObjects(m, append(data, '\n')); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	}
 	prev, _ := ReadManifest(s.outDir, s.date)
 	if prev != nil {
 		current := ManifestPath(s.outDir, s.date)
@@ -136,6 +157,10 @@ func (s *Staging) PublishFile(table, file string) error {
 }
 
 func (s *Staging) publish(f staged) error {
+	if isObject(s.outDir) {
+		_, err := objstore.PutFile(context.Background(), join(s.outDir, relPath(f.table, s.date, f.file)), filepath.Join(s.dir, f.table, f.file))
+		return err
+	}
 	return moveInto(filepath.Join(s.dir, f.table, f.file), filepath.Join(PartitionDir(s.outDir, f.table, s.date), f.file))
 }
 
@@ -149,6 +174,10 @@ const StaleStaging = time.Hour
 // CleanStaging removes staging directories left by killed runs of any date, those older than
 // StaleStaging at now.
 func CleanStaging(outDir string, now time.Time) {
+	if isObject(outDir) {
+		cleanLocalStaging(now)
+		return
+	}
 	root := filepath.Join(outDir, stagingDir)
 	entries, err := os.ReadDir(root)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/rfmjob/rfm/jobs/objstore"
+	"github.com/rfmjob/rfm/jobs/parquetio"
 )
 
 // openSource opens a local file or an s3:// object for reading at offsets.
@@ -54,29 +55,11 @@ func OpenParquet(f File) (pf *parquet.File, close func() error, err error) {
 		return nil, nil, fmt.Errorf("%w: %s: %v", ErrNotParquet, f.Path, err)
 	}
 	if o, ok := r.(*objstore.Reader); ok {
-		o.Segments(chunkSegments(pf, f))
+		var leaves []int
+		for _, c := range f.Columns {
+			leaves = append(leaves, c.Leaf)
+		}
+		o.Segments(parquetio.ChunkSegments(pf, leaves, false))
 	}
 	return pf, closeSource, nil
-}
-
-// chunkSegments lists the byte ranges of the mapped columns' chunks, grouped by row group.
-func chunkSegments(pf *parquet.File, f File) []objstore.Segment {
-	var segs []objstore.Segment
-	for g, rg := range pf.Metadata().RowGroups {
-		for _, c := range f.Columns {
-			if c.Leaf < 0 || c.Leaf >= len(rg.Columns) {
-				continue
-			}
-			md := rg.Columns[c.Leaf].MetaData
-			off := md.DataPageOffset
-			if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < off {
-				off = md.DictionaryPageOffset
-			}
-			if off < 0 || md.TotalCompressedSize <= 0 || off+md.TotalCompressedSize > pf.Size() {
-				continue // a corrupt footer: the pages are read as they come, and fail there
-			}
-			segs = append(segs, objstore.Segment{Off: off, Len: md.TotalCompressedSize, Group: g})
-		}
-	}
-	return segs
 }
