@@ -20,8 +20,9 @@ import (
 )
 
 // TestBackfillFromS3 backfills a monthly series in one pass over history in a real S3 server
-// (the Versity gateway) and over the same files on local disk: every table of every date is
-// the same, row for row (the rejected table names each row's file, its URL on S3).
+// (the Versity gateway), into the store, and over the same files on local disk into a local
+// directory: every table of every date is the same, row for row (the rejected table names each
+// row's file, its URL on S3).
 func TestBackfillFromS3(t *testing.T) {
 	opt := jobstest.SmallDemo
 	opt.Start, opt.Days = "2023-06-01", 400
@@ -46,16 +47,24 @@ func TestBackfillFromS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	var decoded [2][]string
-	for k, cfg := range []struct{ tx, acts string }{{filepath.Join(dir, "*.parquet"), acts}, {lake + "/tx/*.parquet", lake + "/acts/"}} {
-		out := t.TempDir()
-		conf := onePassConfig(cfg.tx, cfg.acts, out)
-		rep, err := Backfill(context.Background(), conf, BuildPlan(out, dates, RerunFailed), BackfillOptions{})
+	local := t.TempDir()
+	marts := s.Bucket("marts") + "/rfm/"
+	for k, cfg := range []struct{ tx, acts, out, disk string }{
+		{filepath.Join(dir, "*.parquet"), acts, local, local},
+		{lake + "/tx/*.parquet", lake + "/acts/", marts, s.Path(marts)},
+	} {
+		conf := onePassConfig(cfg.tx, cfg.acts, cfg.out)
+		rep, err := Backfill(context.Background(), conf, BuildPlan(cfg.out, dates, RerunFailed), BackfillOptions{})
 		if err != nil || rep.Succeeded() != len(dates) {
 			t.Fatalf("backfill from %s: %d of %d dates, failed %v, err %v", cfg.tx, rep.Succeeded(), len(dates), rep.Failed, err)
 		}
 		for _, d := range dates {
-			decoded[k] = append(decoded[k], decodedDate(t, out, d.AsOf))
+			decoded[k] = append(decoded[k], decodedDate(t, cfg.disk, d.AsOf))
 		}
+	}
+	// Planned again, every date in the store is complete: nothing to run.
+	if complete, _, _, run := BuildPlan(marts, dates, RerunFailed).Count(); complete != len(dates) || run != 0 {
+		t.Errorf("a second plan over the store finds %d complete dates and runs %d, want %d and none", complete, run, len(dates))
 	}
 	for i, d := range dates {
 		local := strings.ReplaceAll(decoded[0][i], " "+dir+"/", " "+lake+"/tx/")
