@@ -219,3 +219,23 @@ func TestReaderWithoutETags(t *testing.T) {
 		t.Errorf("object replaced by one of the same length a second later: %v, want ErrChanged (If-Unmodified-Since)", err)
 	}
 }
+
+// TestRetriesOutlastAShortOutage: requests refused while the server restarts are retried with
+// backoff, and the read succeeds once it is back.
+func TestRetriesOutlastAShortOutage(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("bkt")
+	s.PutBytes("s3://bkt/obj.bin", bytes.Repeat([]byte("x"), 1000))
+	t.Setenv("AWS_MAX_ATTEMPTS", "8")
+	s.Stop()
+	done := make(chan error, 1)
+	go func() {
+		_, err := objstore.Stat(context.Background(), "s3://bkt/obj.bin")
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	s.Restart()
+	if err := <-done; err != nil {
+		t.Fatalf("a request during a 300 ms outage: %v, want it retried until the server is back", err)
+	}
+}
