@@ -197,8 +197,9 @@ func fileError(path string, err error) error {
 	return fmt.Errorf("%w: %s", ErrConfig, strings.Join(lines, "\n  "))
 }
 
+// relativeTo resolves a path of a config file in dir; absolute paths and URLs (s3://) stay.
 func relativeTo(dir, p string) string {
-	if p == "" || filepath.IsAbs(p) || dir == "." {
+	if p == "" || filepath.IsAbs(p) || dir == "." || strings.Contains(p, "://") {
 		return p
 	}
 	return filepath.Join(dir, p)

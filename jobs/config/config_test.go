@@ -190,3 +190,23 @@ func TestObjectStoreLocations(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadKeepsURLs: a config file's relative input paths are relative to the file, but
+// s3:// URLs, like absolute paths, stay as written (they were once joined to the file's
+// directory, "jobs/s3:/lake/…").
+func TestLoadKeepsURLs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "jobs")
+	os.MkdirAll(dir, 0o755)
+	p := filepath.Join(dir, "job.yaml")
+	os.WriteFile(p, []byte("input:\n  transactions: s3://lake/sales/\noutput:\n  dir: s3://marts/rfm/\nprofit:\n  activities:\n    path: data/acts.parquet\n"), 0o644)
+	cfg, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Input.Transactions != "s3://lake/sales/" || cfg.Output.Dir != "s3://marts/rfm/" {
+		t.Errorf("transactions %q, output %q: want the URLs as written", cfg.Input.Transactions, cfg.Output.Dir)
+	}
+	if want := filepath.Join(dir, "data", "acts.parquet"); cfg.Profit.Activities.Path != want {
+		t.Errorf("activities %q, want %q (relative to the file)", cfg.Profit.Activities.Path, want)
+	}
+}
