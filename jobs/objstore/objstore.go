@@ -43,6 +43,10 @@ var (
 	ErrUnavailable = errors.New("objstore: unavailable")
 	// ErrURL: not a well-formed s3://bucket/key URL.
 	ErrURL = errors.New("objstore: bad URL")
+	// ErrNoObjects: a URL or pattern matched no Parquet object.
+	ErrNoObjects = errors.New("objstore: no Parquet objects")
+	// ErrExists: a conditional create (If-None-Match: *) found the object already there.
+	ErrExists = errors.New("objstore: object exists")
 )
 
 // Scheme prefixes the URLs of objects.

@@ -12,9 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// ErrNoObjects: a URL or pattern matched no Parquet object.
-var ErrNoObjects = errors.New("objstore: no Parquet objects")
-
 // Resolve expands an s3:// URL the way input.Resolve expands a local path: an object is taken
 // as given, whatever its name; a prefix (s3://bucket/dir/ or s3://bucket/dir) is listed
 // recursively for keys ending in ".parquet" (hive partitions such as year=2024/ included),

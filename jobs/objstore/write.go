@@ -12,9 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// ErrExists: a conditional create (If-None-Match: *) found the object already there.
-var ErrExists = errors.New("objstore: object exists")
-
 // PutFile uploads the local file src as the object url with one PUT: the object is the whole
 // file or, if the PUT fails, what it was before. It returns the object's ETag ("" when the
 // server gives none).
