@@ -353,9 +353,12 @@ func describeInputs(files []string) ([]store.InputFile, error) {
 			out = append(out, d...)
 			continue
 		}
-		info, err := objstore.Stat(context.Background(), f)
-		if err != nil {
-			return nil, err
+		info, ok := objstore.Known(f) // as resolved: no HEAD per object
+		if !ok {
+			var err error
+			if info, err = objstore.Stat(context.Background(), f); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, store.InputFile{Path: f, Bytes: info.Size, ETag: info.ETag})
 	}

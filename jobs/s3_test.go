@@ -198,6 +198,31 @@ func TestS3InputErrors(t *testing.T) {
 	}
 	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
 
+	// No credentials anywhere in the chain: said plainly, not taken for an outage.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	os.Unsetenv("AWS_ACCESS_KEY_ID")
+	os.Unsetenv("AWS_SECRET_ACCESS_KEY")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // no instance role to look for here
+	err = run(lake+"/good/", RunOptions{})
+	if c := Classify(err); c.Kind != KindInput || !errors.Is(err, objstore.ErrAccessDenied) || !strings.Contains(fmtErr(err), "no AWS credentials") {
+		t.Errorf("no credentials: %v (%+v), want a bad-input error saying there are none", err, c)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", s3test.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
+
+	// The server stopped mid-run, after the listing: the read fails as unavailable, not as a
+	// corrupt file.
+	err = run(lake+"/good/", RunOptions{OnStage: func(name string, _ float64) {
+		if name == "resolve" {
+			s.Stop()
+		}
+	}})
+	if c := Classify(err); c.Kind != KindUnavailable || !strings.Contains(fmtErr(err), lake+"/good/tx.parquet") {
+		t.Errorf("server stopped after the listing: %v (%+v), want unavailable naming the object", err, c)
+	}
+	s.Restart()
+
 	// The server down: retry later.
 	s.Stop()
 	err = run(lake+"/good/", RunOptions{})

@@ -38,6 +38,7 @@ type Reader struct {
 	tail              []byte // the last len(tail) bytes, once read
 	tailOnce          sync.Once
 	tailErr           error
+	tailDone          bool // tail holds the object's end
 	sem               chan struct{}
 	requests, fetches int64
 }
@@ -63,8 +64,12 @@ const tailSize = 64 << 10
 // parallel bounds the GETs in flight for one reader.
 const parallel = 8
 
-// Open opens the object at url for reading.
+// Open opens the object at url for reading, as the last Resolve listed it or, for an object
+// not listed, as a HEAD finds it.
 func Open(ctx context.Context, url string) (*Reader, error) {
+	if info, ok := Known(url); ok {
+		return OpenInfo(ctx, info)
+	}
 	info, err := Stat(ctx, url)
 	if err != nil {
 		return nil, err
@@ -146,13 +151,28 @@ func (r *Reader) ReadAt(p []byte, off int64) (int, error) {
 
 // readSome reads what it can of p at off from one source: a segment, the tail, or a GET.
 func (r *Reader) readSome(p []byte, off int64) (int, error) {
+	// A small file is all in its tail, once the footer was read.
+	if tail := r.tailIfRead(); tail != nil && off >= r.size-int64(len(tail)) {
+		return copy(p, tail[off-(r.size-int64(len(tail))):]), nil
+	}
 	if i, ok := r.segmentAt(off); ok {
 		return r.fromSegment(p, off, i)
+	}
+	if off+int64(len(p)) <= headSize && r.size > tailSize {
+		// The magic bytes at the start, which a Parquet reader checks on every open.
+		head, err := r.ends(0, headSize, &ends.heads)
+		if err != nil {
+			return 0, err
+		}
+		return copy(p, head[off:]), nil
 	}
 	if r.size-off <= tailSize {
 		r.tailOnce.Do(func() {
 			start := max(0, r.size-tailSize)
-			r.tail, r.tailErr = r.get(start, r.size-start)
+			tail, err := r.ends(start, r.size-start, &ends.tails)
+			r.mu.Lock()
+			r.tail, r.tailErr, r.tailDone = tail, err, err == nil
+			r.mu.Unlock()
 		})
 		if r.tailErr != nil {
 			return 0, r.tailErr
@@ -170,6 +190,16 @@ func (r *Reader) readSome(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	return copy(p, data), nil
+}
+
+// tailIfRead returns the object's tail when it has been fetched, else nil.
+func (r *Reader) tailIfRead() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.tailDone {
+		return nil
+	}
+	return r.tail
 }
 
 func (r *Reader) segmentAt(off int64) (int, bool) {
@@ -283,6 +313,46 @@ func (r *Reader) get(off, n int64) ([]byte, error) {
 		}
 	}
 	return nil, classify("GET", r.url, fmt.Errorf("reading bytes %d-%d: %w", off, off+n-1, err))
+}
+
+// headSize is how much of an object's start is fetched for a read there (the magic bytes).
+const headSize = 64
+
+// ends caches the first and last bytes of the objects this process opened, by identity (URL,
+// size, ETag, modified time), up to endsBudget bytes: a file is opened once to be inspected and
+// again to be read, and its footer and magic bytes were two GETs each time.
+var ends struct {
+	sync.Mutex
+	heads, tails map[string][]byte
+	bytes        int
+}
+
+// endsBudget bounds the bytes ends holds (about a thousand footers).
+const endsBudget = 64 << 20
+
+// ends returns n bytes at off from the cache m, or fetches and caches them.
+func (r *Reader) ends(off, n int64, m *map[string][]byte) ([]byte, error) {
+	id := fmt.Sprintf("%s\x00%d\x00%s\x00%d", r.url, r.size, r.etag, r.modified.UnixNano())
+	ends.Lock()
+	data, ok := (*m)[id]
+	ends.Unlock()
+	if ok {
+		return data, nil
+	}
+	data, err := r.get(off, n)
+	if err != nil {
+		return nil, err
+	}
+	ends.Lock()
+	if ends.bytes+len(data) <= endsBudget {
+		if *m == nil {
+			*m = map[string][]byte{}
+		}
+		(*m)[id] = data
+		ends.bytes += len(data)
+	}
+	ends.Unlock()
+	return data, nil
 }
 
 // fetchedBytes counts the bytes every reader of the process has fetched.

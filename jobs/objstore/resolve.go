@@ -35,6 +35,7 @@ func Resolve(ctx context.Context, pattern string) ([]Info, error) {
 			info, err := Stat(ctx, pattern)
 			switch {
 			case err == nil:
+				remember([]Info{info})
 				return []Info{info}, nil
 			case !errors.Is(err, ErrNotFound):
 				return nil, err
@@ -80,6 +81,7 @@ func Resolve(ctx context.Context, pattern string) ([]Info, error) {
 	if len(objects) == 0 {
 		return nil, fmt.Errorf("%w match %q", ErrNoObjects, pattern)
 	}
+	remember(objects)
 	return objects, nil
 }
 

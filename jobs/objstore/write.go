@@ -43,6 +43,7 @@ func put(ctx context.Context, url string, body io.ReadSeeker, size int64, ifAbse
 	if err != nil {
 		return "", err
 	}
+	forget(url)
 	in := &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: body, ContentLength: aws.Int64(size)}
 	if ifAbsent {
 		in.IfNoneMatch = aws.String("*")
@@ -90,6 +91,7 @@ func Delete(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
+	forget(url)
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key}); err != nil {
 		if err := classify("DELETE", url, err); !errors.Is(err, ErrNotFound) {
 			return err

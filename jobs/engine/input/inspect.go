@@ -101,11 +101,16 @@ func InspectMapping(files []string, mapping [][2]string) ([]File, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%w: no input files given", ErrNoFiles)
 	}
+	// The footers are read concurrently (objects in a store cost a round trip each), then
+	// checked in file order, so that problems are reported in the same order every run.
+	inspected := make([]*File, len(files))
+	fileProblems := make([][]error, len(files))
+	eachFile(len(files), func(i int) { inspected[i], fileProblems[i] = inspectFile(files[i], mapping) })
 	var problems []error
 	out := make([]File, 0, len(files))
 	first := map[string]int{} // role → index in out of the first file that has it
-	for _, path := range files {
-		f, errs := inspectFile(path, mapping)
+	for k, path := range files {
+		f, errs := inspected[k], fileProblems[k]
 		problems = append(problems, errs...)
 		if f == nil {
 			continue
@@ -181,7 +186,7 @@ func readFooter(path string) (meta *format.FileMetaData, size int64, err error) 
 	}
 	defer closeSource()
 	if err := checkFooterLength(r, size); err != nil {
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrNotParquet, path, err)
+		return nil, 0, ReadError(ErrNotParquet, path, err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -190,7 +195,7 @@ func readFooter(path string) (meta *format.FileMetaData, size int64, err error) 
 	}()
 	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrNotParquet, path, err)
+		return nil, 0, ReadError(ErrNotParquet, path, err)
 	}
 	return pf.Metadata(), size, nil
 }

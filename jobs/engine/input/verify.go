@@ -72,7 +72,7 @@ func verifyFile(ctx context.Context, f File) (err error) {
 				}
 				if err != nil {
 					pages.Close()
-					return fmt.Errorf("%w: %s: row group %d, column %q: %v", ErrCorruptPage, f.Path, g, c.Name, err)
+					return ReadError(ErrCorruptPage, fmt.Sprintf("%s: row group %d, column %q", f.Path, g, c.Name), err)
 				}
 				vr := page.Values()
 				for {
@@ -92,7 +92,7 @@ func verifyFile(ctx context.Context, f File) (err error) {
 					}
 					if err != nil {
 						pages.Close()
-						return fmt.Errorf("%w: %s: row group %d, column %q: %v", ErrCorruptPage, f.Path, g, c.Name, err)
+						return ReadError(ErrCorruptPage, fmt.Sprintf("%s: row group %d, column %q", f.Path, g, c.Name), err)
 					}
 				}
 				parquet.Release(page)

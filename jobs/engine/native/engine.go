@@ -103,24 +103,12 @@ func purchaseFloor(req *engine.Request) int64 {
 	return 0
 }
 
-// openAll opens every inspected file for reading its pages; closeAll closes them. On an error
-// the files opened so far are closed.
+// openAll opens every inspected file for reading its pages (input.OpenAll); closeAll closes
+// them.
 func openAll(files []input.File) (opened []*parquet.File, closeAll func(), err error) {
-	var closers []func() error
-	closeAll = func() {
-		for _, c := range closers {
-			c()
-		}
-	}
-	opened = make([]*parquet.File, len(files))
-	for i := range files {
-		pf, c, err := input.OpenParquet(files[i])
-		if err != nil {
-			closeAll()
-			return nil, nil, fmt.Errorf("%w: %w", ErrOpen, err)
-		}
-		closers = append(closers, c)
-		opened[i] = pf
+	opened, closeAll, err = input.OpenAll(files)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrOpen, err)
 	}
 	return opened, closeAll, nil
 }

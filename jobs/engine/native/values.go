@@ -150,7 +150,7 @@ func (c *cursor) readPage() (err error) {
 		return fmt.Errorf("%w: column %q ends before the row group's last row", ErrCorrupt, c.col.Name)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: column %q: %v", ErrCorrupt, c.col.Name, err)
+		return input.ReadError(ErrCorrupt, fmt.Sprintf("column %q", c.col.Name), err)
 	}
 	c.page = page
 	c.row, c.n, c.dense = 0, int(page.NumRows()), 0
