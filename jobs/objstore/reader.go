@@ -22,7 +22,8 @@ import (
 //
 // Reads inside the segments given to Segments (a Parquet file's column chunks) fetch the whole
 // segment with one GET, and the first read of a group's segment starts fetching the group's
-// other segments at once, so the chunks of a row group arrive in parallel. A segment is dropped
+// other segments and the next group's at once, so the chunks of a row group arrive in parallel
+// and the next group's while this one is decoded. A segment is dropped
 // once every byte of it has been read. Other reads (the footer) are fetched as they come, the
 // last tailSize bytes of the object with the first of them.
 type Reader struct {
@@ -233,8 +234,10 @@ func (r *Reader) fromSegment(p []byte, off int64, i int) (int, error) {
 	f, ok := r.fetched[i]
 	if !ok {
 		f = r.start(i)
+		// The group's other segments, and the next group's, which the next reader of this
+		// object (another worker, or this one) will want while this one is decoded.
 		for j, o := range r.segs {
-			if o.Group == s.Group && j != i {
+			if (o.Group == s.Group || o.Group == s.Group+1) && j != i {
 				if _, ok := r.fetched[j]; !ok {
 					r.start(j)
 				}
