@@ -38,6 +38,9 @@ type RunOptions struct {
 	// BeforeCommit, when set, is called after every output (the report included) is staged
 	// and before anything is published: kill tests pause there.
 	BeforeCommit func()
+	// Published, when set, is called at each step of the commit (store.Staging.Published):
+	// kill tests pause there to stop a commit halfway.
+	Published func(k int)
 }
 
 // Run computes every output of one as-of date (YYYY-MM-DD) and commits them atomically, the
@@ -237,6 +240,7 @@ func (r *run) commit(ctx context.Context, res *engine.Result, ag aggregated) (*s
 	}
 	m.Stages = r.stages
 	m.FinishedAt = r.opts.Now().UTC().Format(time.RFC3339)
+	st.Published = r.opts.Published
 	if err := st.Commit(m); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ func cmdRun(ctx context.Context, args []string, e *env) error {
 		}
 	}
 	opts.BeforeCommit = pauseBeforeCommit(e)
+	opts.Published = pauseAtPublish(e)
 	m, err := jobs.Run(ctx, cfg, asOf, opts)
 	if err != nil {
 		return err
@@ -112,6 +114,28 @@ func printSummary(e *env, outDir string, m *store.Manifest) {
 	for _, o := range m.Outputs {
 		fmt.Fprintf(e.stdout, "  %-10s %8d rows  %s\n", o.Table, o.Rows, o.Path)
 	}
+}
+
+// pauseAtPublish is the crash tests' other hook: with RFM_TEST_PAUSE_AT_PUBLISH=K:FILE set, a
+// run's commit creates FILE at its K-th step (0: the previous manifest is out of the way; k:
+// k files are published) and waits a minute there. Unset, it does nothing.
+func pauseAtPublish(e *env) func(int) {
+	for _, kv := range e.vars {
+		if spec, ok := strings.CutPrefix(kv, "RFM_TEST_PAUSE_AT_PUBLISH="); ok {
+			at, path, ok := strings.Cut(spec, ":")
+			k, err := strconv.Atoi(at)
+			if !ok || err != nil || path == "" {
+				return nil
+			}
+			return func(step int) {
+				if step == k {
+					os.WriteFile(path, nil, 0o644)
+					time.Sleep(time.Minute)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // pauseBeforeCommit is the crash tests' hook: with RFM_TEST_PAUSE_BEFORE_COMMIT=FILE set, a run

@@ -178,7 +178,7 @@ func Load(path string, env []string) (*Config, error) {
 }
 
 // envIgnored are RFM_ variables read elsewhere (by the command line), not config keys.
-var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true, "RFM_TEST_PAUSE_BEFORE_COMMIT": true}
+var envIgnored = map[string]bool{"RFM_CONFIG": true, "RFM_LOG_FORMAT": true, "RFM_TEST_PAUSE_BEFORE_COMMIT": true, "RFM_TEST_PAUSE_AT_PUBLISH": true}
 
 // EnvKeys lists every environment variable the config understands, for --help.
 func EnvKeys() []string { return yamlconf.EnvKeys(&Config{}, "RFM") }

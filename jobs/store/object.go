@@ -84,10 +84,12 @@ func (s *Staging) commitObjects(m *Manifest, manifest []byte) error {
 			prev = nil
 		}
 	}
-	for _, f := range s.files {
+	s.published(0)
+	for k, f := range s.files {
 		if err := s.publish(f); err != nil {
 			return err
 		}
+		s.published(k + 1)
 	}
 	if prev != nil {
 		for _, o := range prev.Outputs {

@@ -17,6 +17,17 @@ import (
 type Staging struct {
 	outDir, date, dir string
 	files             []staged // in the order they were added
+	// Published, when set, is called during Commit as each step lands: with 0 once the
+	// previous manifest is out of the way, then with k once k files are published. Kill tests
+	// pause there, to stop a commit at every step.
+	Published func(k int)
+}
+
+// published reports the commit's step to the Published hook.
+func (s *Staging) published(k int) {
+	if s.Published != nil {
+		s.Published(k)
+	}
 }
 
 type staged struct {
@@ -119,10 +130,12 @@ func (s *Staging) Commit(m *Manifest) error {
 		}
 		syncDir(filepath.Dir(current))
 	}
-	for _, f := range s.files {
+	s.published(0)
+	for k, f := range s.files {
 		if err := s.publish(f); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
+		s.published(k + 1)
 	}
 	if prev != nil {
 		for _, o := range prev.Outputs {
