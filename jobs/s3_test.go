@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -339,5 +340,32 @@ func TestS3Output(t *testing.T) {
 	_, err = Run(ctx, demoConfig(t, in, "s3://no-such-marts/rfm/"), "2024-06-30", RunOptions{})
 	if err == nil || !strings.Contains(err.Error(), "s3://no-such-marts/rfm/") {
 		t.Errorf("output to a missing bucket: %v, want an error naming it", err)
+	}
+}
+
+// TestS3WarnsWithoutConditionalWrites: on a store that ignores If-None-Match (the gateway without
+// metadata) a run says at start-up that its locks cannot keep two runs apart, and still
+// commits; on one that honours it (TestS3Output's gateway) store.ConditionalWrites says so.
+func TestS3WarnsWithoutConditionalWrites(t *testing.T) {
+	s := s3test.StartNoMeta(t)
+	marts := s.Bucket("marts") + "/rfm-nometa/" // a prefix no other test of the process probes
+	if ok, err := store.ConditionalWrites(marts); err != nil || ok {
+		t.Fatalf("ConditionalWrites on the gateway without metadata = %v, %v; want false", ok, err)
+	}
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	if _, err := Run(context.Background(), demoConfig(t, generatedInput(t, smallDemo), marts), "2024-06-30", RunOptions{Logger: logger}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "ignores conditional writes") || !strings.Contains(logs.String(), marts) {
+		t.Errorf("no start-up warning naming %s; log:\n%s", marts, logs.String())
+	}
+	if _, err := store.Complete(marts, "2024-06-30"); err != nil {
+		t.Errorf("the run did not commit: %v", err)
+	}
+
+	m := s3test.Start(t) // with metadata: conditional writes honoured
+	if ok, err := store.ConditionalWrites(m.Bucket("marts2") + "/rfm/"); err != nil || !ok {
+		t.Errorf("ConditionalWrites on the gateway with metadata = %v, %v; want true", ok, err)
 	}
 }
