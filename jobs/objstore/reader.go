@@ -1,6 +1,7 @@
 package objstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -23,25 +24,26 @@ import (
 // Reads inside the segments given to Segments (a Parquet file's column chunks) fetch the whole
 // segment with one GET, and the first read of a group's segment starts fetching the group's
 // other segments and the next group's at once, so the chunks of a row group arrive in parallel
-// and the next group's while this one is decoded. A segment is dropped
-// once every byte of it has been read. Other reads (the footer) are fetched as they come, the
-// last tailSize bytes of the object with the first of them.
+// and the next group's while this one is decoded. A segment is dropped once every byte of it
+// has been read. The object's first headSize and last tailSize bytes (the magic bytes, the
+// footer) are fetched once and cached for the process; a small file is read from its tail.
+// Other reads are fetched as they come.
 type Reader struct {
-	ctx               context.Context
-	c                 *s3.Client
-	url, bucket, key  string
-	size              int64
-	etag              string
-	modified          time.Time
-	mu                sync.Mutex
-	segs              []Segment // sorted by Off, disjoint
-	fetched           map[int]*fetch
-	tail              []byte // the last len(tail) bytes, once read
-	tailOnce          sync.Once
-	tailErr           error
-	tailDone          bool // tail holds the object's end
-	sem               chan struct{}
-	requests, fetches int64
+	ctx              context.Context
+	c                *s3.Client
+	url, bucket, key string
+	size             int64
+	etag             string
+	modified         time.Time
+	mu               sync.Mutex
+	segs             []Segment // sorted by Off, disjoint
+	fetched          map[int]*fetch
+	tail             []byte // the last len(tail) bytes, once read
+	tailOnce         sync.Once
+	tailErr          error
+	tailDone         bool // tail holds the object's end
+	sem              chan struct{}
+	requests         int64
 }
 
 // Segment is a byte range read whole, in Group with the segments fetched alongside it.
@@ -109,7 +111,7 @@ func (r *Reader) Close() error {
 // Segments declares the byte ranges the caller is going to read (replacing earlier ones).
 func (r *Reader) Segments(segs []Segment) {
 	segs = slices.Clone(segs)
-	slices.SortFunc(segs, func(a, b Segment) int { return int(a.Off - b.Off) })
+	slices.SortFunc(segs, func(a, b Segment) int { return cmp.Compare(a.Off, b.Off) })
 	// Overlapping ranges (one column mapped to two roles, a corrupt footer) keep the first.
 	kept := segs[:0]
 	for _, s := range segs {
@@ -206,7 +208,7 @@ func (r *Reader) tailIfRead() []byte {
 func (r *Reader) segmentAt(off int64) (int, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	i, _ := slices.BinarySearchFunc(r.segs, off, func(s Segment, off int64) int { return int(s.Off - off) })
+	i, _ := slices.BinarySearchFunc(r.segs, off, func(s Segment, off int64) int { return cmp.Compare(s.Off, off) })
 	if i < len(r.segs) && r.segs[i].Off == off {
 		return i, true
 	}
@@ -220,7 +222,7 @@ func (r *Reader) segmentAt(off int64) (int, bool) {
 func (r *Reader) segmentAfter(off int64) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	i, _ := slices.BinarySearchFunc(r.segs, off+1, func(s Segment, off int64) int { return int(s.Off - off) })
+	i, _ := slices.BinarySearchFunc(r.segs, off+1, func(s Segment, off int64) int { return cmp.Compare(s.Off, off) })
 	if i < len(r.segs) {
 		return i
 	}
