@@ -144,7 +144,9 @@ func classify(op, url string, err error) error {
 		switch api.ErrorCode() {
 		case "NoSuchKey", "NoSuchBucket", "NotFound":
 			kind = ErrNotFound
-		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden":
+		// The Versity gateway answers an unknown access key with 404 XAdminUserNotFound where
+		// AWS answers 403 InvalidAccessKeyId: both are refused credentials, not a missing object.
+		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "XAdminUserNotFound":
 			kind = ErrAccessDenied
 		case "PreconditionFailed":
 			kind = ErrChanged

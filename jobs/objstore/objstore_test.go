@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -237,5 +238,29 @@ func TestRetriesOutlastAShortOutage(t *testing.T) {
 	s.Restart()
 	if err := <-done; err != nil {
 		t.Fatalf("a request during a 300 ms outage: %v, want it retried until the server is back", err)
+	}
+}
+
+// TestCredentialsFromAProfile: with no keys in the environment, AWS_PROFILE picks the keys of
+// a named profile from the shared credentials file, as the AWS CLI does.
+func TestCredentialsFromAProfile(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket("bkt")
+	s.PutBytes("s3://bkt/obj.bin", []byte("x"))
+	creds := filepath.Join(t.TempDir(), "credentials")
+	os.WriteFile(creds, []byte("[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n\n[rfm]\naws_access_key_id = "+
+		s3test.AccessKey+"\naws_secret_access_key = "+s3test.SecretKey+"\n"), 0o600)
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	t.Setenv("AWS_PROFILE", "rfm")
+	if _, err := objstore.Stat(context.Background(), "s3://bkt/obj.bin"); err != nil {
+		t.Errorf("with AWS_PROFILE=rfm: %v", err)
+	}
+	t.Setenv("AWS_PROFILE", "default")
+	if _, err := objstore.Get(context.Background(), "s3://bkt/obj.bin"); !errors.Is(err, objstore.ErrAccessDenied) {
+		t.Errorf("with the default profile's wrong keys: %v, want ErrAccessDenied", err)
 	}
 }
