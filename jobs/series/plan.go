@@ -6,6 +6,7 @@ package series
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/rfmjob/rfm/jobs"
 	"github.com/rfmjob/rfm/jobs/cadence"
@@ -111,13 +112,26 @@ func (p *Plan) Count() (complete, failed, missing, run int) {
 // to run. It writes nothing.
 func BuildPlan(outDir string, series []ScheduledDate, rerun Rerun) *Plan {
 	p := &Plan{Dates: make([]PlannedDate, len(series))}
+	// The dates are read a few at a time: in an object store each costs a manifest GET and
+	// a HEAD per output, round trips that add up over a year of dailies.
+	sem := make(chan struct{}, planReaders)
+	var wg sync.WaitGroup
 	for i, sd := range series {
-		pd := PlannedDate{ScheduledDate: sd, State: StateMissing}
-		if _, err := store.Complete(outDir, sd.AsOf); err == nil {
-			pd.State = StateComplete
-		} else if f, err := store.ReadFailure(outDir, sd.AsOf); err == nil {
-			pd.State, pd.Failure = StateFailed, f
-		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			pd := PlannedDate{ScheduledDate: sd, State: StateMissing}
+			if _, err := store.Complete(outDir, sd.AsOf); err == nil {
+				pd.State = StateComplete
+			} else if f, err := store.ReadFailure(outDir, sd.AsOf); err == nil {
+				pd.State, pd.Failure = StateFailed, f
+			}
+			p.Dates[i] = pd
+		})
+	}
+	wg.Wait()
+	for i := range p.Dates {
+		pd := &p.Dates[i]
 		switch rerun {
 		case RerunAll:
 			pd.Run = true
@@ -126,7 +140,9 @@ func BuildPlan(outDir string, series []ScheduledDate, rerun Rerun) *Plan {
 		default:
 			pd.Run = pd.State != StateComplete
 		}
-		p.Dates[i] = pd
 	}
 	return p
 }
+
+// planReaders bounds the dates BuildPlan reads at once.
+const planReaders = 8

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rfmjob/rfm/jobs/objstore"
@@ -106,14 +107,25 @@ func (s *Staging) commitObjects(m *Manifest, manifest []byte) error {
 
 // verifyObjects is Verify on an object store: every output must exist with its size.
 func verifyObjects(outDir string, m *Manifest) error {
+	// The HEADs go out together (each is a round trip); problems are listed in manifest order.
+	problems := make([]string, len(m.Outputs))
+	var wg sync.WaitGroup
+	for i, o := range m.Outputs {
+		wg.Go(func() {
+			info, err := objstore.Stat(context.Background(), join(outDir, o.Path))
+			switch {
+			case err != nil:
+				problems[i] = fmt.Sprintf("%s: %v", o.Path, err)
+			case info.Size != o.Bytes:
+				problems[i] = fmt.Sprintf("%s: %d bytes, the manifest says %d", o.Path, info.Size, o.Bytes)
+			}
+		})
+	}
+	wg.Wait()
 	var bad []string
-	for _, o := range m.Outputs {
-		info, err := objstore.Stat(context.Background(), join(outDir, o.Path))
-		switch {
-		case err != nil:
-			bad = append(bad, fmt.Sprintf("%s: %v", o.Path, err))
-		case info.Size != o.Bytes:
-			bad = append(bad, fmt.Sprintf("%s: %d bytes, the manifest says %d", o.Path, info.Size, o.Bytes))
+	for _, p := range problems {
+		if p != "" {
+			bad = append(bad, p)
 		}
 	}
 	if len(bad) > 0 {
