@@ -148,7 +148,7 @@ func (r *run) run(ctx context.Context) (*store.Manifest, error) {
 	}
 	defer lock.Release()
 	store.CleanStaging(r.cfg.Output.Dir, time.Now())
-	inputs, err := describeInputs(files)
+	inputs, err := store.DescribeInputs(files)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
@@ -342,31 +342,6 @@ func resolveError(err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrInputMissing, err)
-}
-
-// describeInputs records each input for the manifest: a local file's size and hash, an object's
-// size and ETag.
-func describeInputs(files []string) ([]store.InputFile, error) {
-	out := make([]store.InputFile, 0, len(files))
-	for _, f := range files {
-		if !objstore.IsURL(f) {
-			d, err := store.DescribeInputs([]string{f})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, d...)
-			continue
-		}
-		info, ok := objstore.Known(f) // as resolved: no HEAD per object
-		if !ok {
-			var err error
-			if info, err = objstore.Stat(context.Background(), f); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, store.InputFile{Path: f, Bytes: info.Size, ETag: info.ETag})
-	}
-	return out, nil
 }
 
 // aggregate runs the engine, its error marked ErrInterrupted when ctx was cancelled and

@@ -125,7 +125,7 @@ func (s *series) run(ctx context.Context, done func(int, *store.Manifest, error)
 		fail(0, err)
 		return nil
 	}
-	inputs, err := describeInputs(files)
+	inputs, err := store.DescribeInputs(files)
 	if err != nil {
 		fail(0, fmt.Errorf("%w: %w", ErrInput, err))
 		return nil

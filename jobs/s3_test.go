@@ -117,8 +117,8 @@ func TestS3InputIsReadLikeLocalFiles(t *testing.T) {
 				}
 				for _, in := range m.Inputs {
 					st, err := os.Stat(s.Path(in.Path))
-					if err != nil || in.Bytes != st.Size() || in.XXH3 != "" {
-						t.Errorf("manifest input %+v: want the object's size %d and no hash (objects are not read whole)", in, st.Size())
+					if err != nil || in.Bytes != st.Size() || in.XXH3 != "" || in.ETag == "" {
+						t.Errorf("manifest input %+v: want the object's size %d, its ETag and no hash (objects are not read whole)", in, st.Size())
 					}
 				}
 			}

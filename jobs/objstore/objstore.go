@@ -189,7 +189,16 @@ func Known(url string) (Info, bool) {
 	return v.(Info), true
 }
 
-// Stat returns the size and ETag of the object at url.
+// Describe returns the object at url as the last Resolve listed it, or as a HEAD finds it when
+// it was not listed: what a job reads of an input and records of it.
+func Describe(ctx context.Context, url string) (Info, error) {
+	if info, ok := Known(url); ok {
+		return info, nil
+	}
+	return Stat(ctx, url)
+}
+
+// Stat returns the size and ETag of the object at url, by a HEAD.
 func Stat(ctx context.Context, url string) (Info, error) {
 	bucket, key, err := splitURL(url)
 	if err != nil {

@@ -67,21 +67,12 @@ const tailSize = 64 << 10
 // parallel bounds the GETs in flight for one reader.
 const parallel = 8
 
-// Open opens the object at url for reading, as the last Resolve listed it or, for an object
-// not listed, as a HEAD finds it.
+// Open opens the object at url for reading, as Describe finds it.
 func Open(ctx context.Context, url string) (*Reader, error) {
-	if info, ok := Known(url); ok {
-		return OpenInfo(ctx, info)
-	}
-	info, err := Stat(ctx, url)
+	info, err := Describe(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	return OpenInfo(ctx, info)
-}
-
-// OpenInfo opens an object whose size and ETag are known (from Resolve).
-func OpenInfo(ctx context.Context, info Info) (*Reader, error) {
 	bucket, key, err := splitURL(info.URL)
 	if err != nil {
 		return nil, err
@@ -96,9 +87,6 @@ func OpenInfo(ctx context.Context, info Info) (*Reader, error) {
 
 // Size is the object's length in bytes.
 func (r *Reader) Size() int64 { return r.size }
-
-// URL is the object's URL.
-func (r *Reader) URL() string { return r.url }
 
 // Close drops what the reader holds.
 func (r *Reader) Close() error {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rfmjob/rfm/jobs/objstore"
 	"github.com/zeebo/xxh3"
 )
 
@@ -156,10 +158,20 @@ func Verify(outDir string, m *Manifest) error {
 	return nil
 }
 
-// DescribeInputs records each input file's size and hash for the manifest.
+// DescribeInputs records each input for the manifest: a local file's size and hash, an
+// object's size and ETag as the input's listing gave them (objstore.Describe; an object is not
+// read whole to be hashed).
 func DescribeInputs(files []string) ([]InputFile, error) {
 	out := make([]InputFile, 0, len(files))
 	for _, p := range files {
+		if objstore.IsURL(p) {
+			info, err := objstore.Describe(context.Background(), p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, InputFile{Path: p, Bytes: info.Size, ETag: info.ETag})
+			continue
+		}
 		n, sum, err := hashFile(p)
 		if err != nil {
 			return nil, err
