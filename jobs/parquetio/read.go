@@ -26,41 +26,40 @@ var (
 	ErrSchema = errors.New("parquetio: unexpected schema")
 )
 
-// OpenFile opens a Parquet file for reading after checking its frame (magic bytes, a footer
-// length that fits), so a corrupt trailer can never make parquet-go allocate what it claims;
-// a file that fails the check or that parquet-go cannot open returns an error wrapping
-// ErrCorrupt. Callers still recover from panics while reading pages. close closes the file.
-// An s3:// path is an object of an object-store output, read by ranged GETs.
-func OpenFile(path string) (pf *parquet.File, close func() error, err error) {
-	pf, _, close, err = openFile(path)
-	return pf, close, err
-}
-
-// openFile is OpenFile, also returning the object reader of an s3:// path (nil for a file).
-func openFile(path string) (pf *parquet.File, obj *objstore.Reader, close func() error, err error) {
-	var r io.ReaderAt
-	var size int64
-	var closeSource func() error
+// OpenReader opens a local file, or an s3:// object read by ranged GETs (obj, nil for a file),
+// for reading at offsets; close closes it. A missing file or object wraps fs.ErrNotExist.
+func OpenReader(path string) (r io.ReaderAt, size int64, obj *objstore.Reader, close func() error, err error) {
 	if objstore.IsURL(path) {
 		o, err := objstore.Open(context.Background(), path)
 		if errors.Is(err, objstore.ErrNotFound) {
-			return nil, nil, nil, fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+			return nil, 0, nil, nil, fmt.Errorf("%w: %w", fs.ErrNotExist, err)
 		}
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, 0, nil, nil, err
 		}
-		r, size, closeSource, obj = o, o.Size(), o.Close, o
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, nil, nil, err
-		}
-		r, size, closeSource = f, st.Size(), f.Close
+		return o, o.Size(), o, o.Close, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, nil, err
+	}
+	return f, st.Size(), nil, f.Close, nil
+}
+
+// openFile opens a Parquet output for reading after checking its frame (magic bytes, a footer
+// length that fits), so a corrupt trailer can never make parquet-go allocate what it claims;
+// a file that fails the check or that parquet-go cannot open returns an error wrapping
+// ErrCorrupt. Callers still recover from panics while reading pages. close closes the file;
+// obj is the object reader of an s3:// path.
+func openFile(path string) (pf *parquet.File, obj *objstore.Reader, close func() error, err error) {
+	r, size, obj, closeSource, err := OpenReader(path)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	defer func() {
 		if p := recover(); p != nil {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/rfmjob/rfm/jobs/engine"
@@ -177,27 +176,14 @@ func inspectFile(path string, mapping [][2]string) (*File, []error) {
 	return f, problems
 }
 
-// readFooter opens path and decodes its footer, turning any failure (a panic in the decoder
-// included) into ErrNotParquet naming the file.
+// readFooter decodes the footer of path (openParquet).
 func readFooter(path string) (meta *format.FileMetaData, size int64, err error) {
-	r, size, closeSource, err := openSource(path)
+	pf, _, closeFile, err := openParquet(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer closeSource()
-	if err := checkFooterLength(r, size); err != nil {
-		return nil, 0, ReadError(ErrNotParquet, path, err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			meta, err = nil, fmt.Errorf("%w: %s: corrupt footer: %v", ErrNotParquet, path, p)
-		}
-	}()
-	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return nil, 0, ReadError(ErrNotParquet, path, err)
-	}
-	return pf.Metadata(), size, nil
+	defer closeFile()
+	return pf.Metadata(), pf.Size(), nil
 }
 
 // checkFooterLength rejects a file whose footer length field points outside the file, before

@@ -1,11 +1,8 @@
 package input
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
@@ -14,25 +11,32 @@ import (
 	"github.com/rfmjob/rfm/jobs/parquetio"
 )
 
-// openSource opens a local file or an s3:// object for reading at offsets.
-func openSource(path string) (r io.ReaderAt, size int64, close func() error, err error) {
-	if objstore.IsURL(path) {
-		o, err := objstore.Open(context.Background(), path)
-		if err != nil {
-			return nil, 0, nil, fmt.Errorf("input: %w", err)
+// openParquet opens path (a file, or an s3:// object read by ranged GETs: obj) and decodes its
+// footer after checking that the footer's length fits in the file, so a corrupt trailer never
+// makes the Parquet reader allocate what it claims. Any failure, a panic in the decoder
+// included, is an error naming the file: ErrNotParquet for its content, the object store's
+// kind for a read the store failed (ReadError). close releases the file.
+func openParquet(path string) (pf *parquet.File, obj *objstore.Reader, close func() error, err error) {
+	r, size, obj, closeSource, err := parquetio.OpenReader(path)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("input: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			pf, obj, close, err = nil, nil, nil, fmt.Errorf("%w: %s: corrupt footer: %v", ErrNotParquet, path, p)
 		}
-		return o, o.Size(), o.Close, nil
+		if err != nil {
+			closeSource()
+		}
+	}()
+	if err := checkFooterLength(r, size); err != nil {
+		return nil, nil, nil, ReadError(ErrNotParquet, path, err)
 	}
-	f, err := os.Open(path)
+	pf, err = parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("input: %w", err)
+		return nil, nil, nil, ReadError(ErrNotParquet, path, err)
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, nil, fmt.Errorf("input: %w", err)
-	}
-	return f, info.Size(), f.Close, nil
+	return pf, obj, closeSource, nil
 }
 
 // openers bounds the files opened at once: enough to overlap an object store's round trips.
@@ -90,31 +94,18 @@ func ReadError(kind error, where string, err error) error {
 
 // OpenParquet opens an inspected file for reading the pages of its mapped columns. An object
 // (s3://) is told which column chunks those are, so that it fetches each with one ranged GET,
-// a row group's chunks in parallel, and nothing of the other columns. The error of a file that
-// cannot be opened or decoded names it; close releases the file.
+// a row group's chunks in parallel, and nothing of the other columns. close releases the file.
 func OpenParquet(f File) (pf *parquet.File, close func() error, err error) {
-	r, size, closeSource, err := openSource(f.Path)
+	pf, obj, close, err := openParquet(f.Path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %s: corrupt footer: %v", ErrNotParquet, f.Path, p)
-		}
-		if err != nil {
-			closeSource()
-		}
-	}()
-	pf, err = parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return nil, nil, ReadError(ErrNotParquet, f.Path, err)
-	}
-	if o, ok := r.(*objstore.Reader); ok {
+	if obj != nil {
 		var leaves []int
 		for _, c := range f.Columns {
 			leaves = append(leaves, c.Leaf)
 		}
-		o.Segments(parquetio.ChunkSegments(pf, leaves, false))
+		obj.Segments(parquetio.ChunkSegments(pf, leaves, false))
 	}
-	return pf, closeSource, nil
+	return pf, close, nil
 }
